@@ -519,3 +519,15 @@ def store_stats(store: Store) -> dict:
         "per_source": [{"id": s.id, "path": s.path, "format": s.format, "added": s.added}
                        for s in store.sources()],
     }
+
+
+def mapped_format(mapping) -> Format:
+    """A format for a generic table read through an explicit column mapping.
+
+    ``mapping`` is a ``formats.ColumnMapping``; with a user column the table is
+    community data, without one it is the chosen person's history.
+    """
+    rows = "counts" if mapping.count_column is not None else "listens"
+    role = "community" if mapping.user_column is not None else "personal"
+    return Format(key="generic_table", label="Table (column mapping)", role=role, rows=rows,
+                  sniff=lambda sample: False, parse=lambda source: formats.parse_mapped(source, mapping))
