@@ -1,18 +1,21 @@
 """The data CLI and the importer on the real shared files: shapes, idempotence, overlap, undo, zips."""
 from __future__ import annotations
 
+import csv
 import json
 import subprocess
 import sys
 import zipfile
 
+import pandas as pd
 import pytest
 
 from musicrec_gui.cli import main as cli_main
 from musicrec_gui.core import importer
+from musicrec_gui.core.names import is_placeholder, normalize_name
 from musicrec_gui.core.store import Store
 
-from .conftest import EXPORTS, HETREC, require_shared
+from shared_data import EXPORTS, HETREC, require_shared
 
 SPOTIFY = EXPORTS / "spotify-account-data" / "StreamingHistory_music_3.json"
 BENJAMIN = EXPORTS / "lastfm-benjaminbenben-csv" / "lastfm_scrobbles.csv"
@@ -26,16 +29,26 @@ def run_cli(capsys, *args) -> tuple[int, str, str]:
 
 def test_import_json_shape_and_stats(capsys):
     require_shared(HETREC)
-    status, out, err = run_cli(capsys, "import", str(HETREC), str(require_shared(SPOTIFY)), "--json")
+    spotify_file = require_shared(EXPORTS / "spotify-account-data" / "StreamingHistory_music_2.json")
+    status, out, err = run_cli(capsys, "import", str(HETREC), str(spotify_file), "--json")
     assert status == 0, err
     result = json.loads(out)
     keys = {"path", "format", "listener", "rows_read", "added", "skipped", "malformed", "error"}
     assert all(keys <= set(entry) for entry in result["sources"])
     by_format = {e["format"]: e for e in result["sources"] if not e.get("ignored")}
     hetrec = next(e for e in by_format.values() if e["rows_read"] == 92_834)
-    assert hetrec["added"] == 92_834 and hetrec["error"] is None
-    spotify = next(e for e in result["sources"] if e["path"].endswith("StreamingHistory_music_3.json"))
-    assert spotify["listener"] == "you" and spotify["rows_read"] == 150
+    assert hetrec["error"] is None
+    # Expected from the files: placeholder artists dropped, and pairs whose artist ids share
+    # one normalised name merged into one pair.
+    names = pd.read_csv(HETREC / "artists.dat", sep="\t", quoting=csv.QUOTE_NONE, dtype=str)
+    names["key"] = names["name"].map(normalize_name)
+    pairs = pd.read_csv(HETREC / "user_artists.dat", sep="\t", dtype=str).merge(
+        names, left_on="artistID", right_on="id")
+    real = pairs[~pairs["key"].map(is_placeholder)]
+    assert hetrec["skipped"] == {"placeholder artist": len(pairs) - len(real)}
+    assert hetrec["added"] == len(real.drop_duplicates(["userID", "key"]))
+    spotify = next(e for e in result["sources"] if e["path"].endswith("StreamingHistory_music_2.json"))
+    assert spotify["listener"] == "you" and spotify["rows_read"] == len(json.loads(spotify_file.read_text()))
 
     status, out, _ = run_cli(capsys, "stats", "--json")
     stats = json.loads(out)

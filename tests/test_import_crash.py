@@ -13,7 +13,7 @@ import pytest
 from musicrec_gui.core import importer
 from musicrec_gui.core.store import Store
 
-from .conftest import EXPORTS, require_shared
+from shared_data import EXPORTS, require_shared
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs SIGKILL")
 

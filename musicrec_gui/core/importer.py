@@ -22,6 +22,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Iterable
 
+import numpy as np
 import pandas as pd
 
 from musicrec_gui.core import formats
@@ -225,6 +226,9 @@ class _FileImport:
         self.artists = _ArtistResolver(conn)
         self.listeners = _ListenerResolver(conn, fmt)
         self.skipped: Counter[str] = Counter()
+        self.freshness: dict[int, bool] = {}
+        self.direct_rows = 0
+        self.first_listen: int | None = None   # id of this import's first listen, once known
 
     def run(self) -> None:
         conn, result = self.conn, self.result
@@ -235,6 +239,7 @@ class _FileImport:
             (self.source.name, self.fmt.key, self.fmt.label, self.fmt.role, self.content_hash)).lastrowid
         person_id = self.listeners.person(self.person) if self.fmt.role == "personal" else None
         _create_stage(conn, self.fmt.rows)
+        self.fresh_plays: list[pd.DataFrame] = []
         for chunk in self.fmt.parse(self.source):
             self.token.check()
             result.rows_read += chunk.rows_read
@@ -249,15 +254,19 @@ class _FileImport:
             self.report(Progress("Importing", chunk.position, self.source.size,
                                  f"{result.rows_read:,} rows read"))
         self.token.check()
-        result.added = _merge_stage(conn, self.fmt.rows, self.source_id)
+        first_listen = conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM listens").fetchone()[0] \
+            if self.first_listen is None else self.first_listen
+        result.added = self.direct_rows + _merge_stage(conn, self.fmt.rows, self.source_id)
         _recompute_plays(conn)
+        self._insert_fresh_plays()
         result.skipped = dict(self.skipped)
         result.source_id = self.source_id
         conn.execute(
             """UPDATE sources SET listener_id = ?, rows_read = ?, added = ?, skipped = ?,
-                      malformed = ?, malformed_lines = ?, notes = ? WHERE id = ?""",
+                      malformed = ?, malformed_lines = ?, notes = ?, first_listen = ?,
+                      last_listen = (SELECT MAX(id) FROM listens) WHERE id = ?""",
             (person_id, result.rows_read, result.added, json.dumps(result.skipped), result.malformed,
-             json.dumps(result.malformed_lines), json.dumps(result.notes), self.source_id))
+             json.dumps(result.malformed_lines), json.dumps(result.notes), first_listen, self.source_id))
         self.token.check()   # last chance to cancel before COMMIT
 
     def _stage(self, frame: pd.DataFrame, person_id: int | None) -> None:
@@ -277,20 +286,57 @@ class _FileImport:
         else:
             listener_ids = self.listeners.ids(frame["listener"]).tolist()
         if self.fmt.rows == "listens":
-            rows = zip(listener_ids, artist_ids.tolist(), _nullable(frame["track"]), _nullable(frame["album"]),
-                       _nullable(frame["played_at"]), _nullable(frame["ms_played"]))
-            self.conn.executemany("INSERT INTO temp.stage VALUES (?, ?, ?, ?, ?, ?)", rows)
+            self._stage_listens(frame, listener_ids, artist_ids)
         else:
             rows = zip(listener_ids, artist_ids.tolist(), frame["plays"].astype("int64").tolist())
             self.conn.executemany("INSERT INTO temp.stage VALUES (?, ?, ?)", rows)
 
+    def _stage_listens(self, frame: pd.DataFrame, listener_ids: list[int], artist_ids) -> None:
+        """Rows of listeners that had no data before this import go straight into ``listens``.
+
+        They need no multiset comparison (the store has nothing to compare
+        with), so skipping the staging copy makes first imports of big
+        datasets fast; their plays are summed here rather than re-read in SQL.
+        """
+        fresh = np.fromiter((self._is_fresh(i) for i in listener_ids), dtype=bool, count=len(listener_ids))
+        columns = [listener_ids, artist_ids.tolist(), _nullable(frame["track"]), _nullable(frame["album"]),
+                   _nullable(frame["played_at"]), _nullable(frame["ms_played"])]
+        if fresh.all():
+            direct, staged = zip(*columns), None
+        else:
+            direct = (row for row, keep in zip(zip(*columns), fresh) if keep)
+            staged = (row for row, keep in zip(zip(*columns), fresh) if not keep)
+        if self.first_listen is None:
+            self.first_listen = self.conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM listens").fetchone()[0]
+        self.conn.executemany(
+            f"""INSERT INTO listens (listener_id, artist_id, track, album, played_at, ms_played, source_id)
+                VALUES (?, ?, ?, ?, ?, ?, {int(self.source_id)})""", direct)
+        if staged is not None:
+            self.conn.executemany("INSERT INTO temp.stage VALUES (?, ?, ?, ?, ?, ?)", staged)
+        self.direct_rows += int(fresh.sum())
+        pairs = pd.DataFrame({"listener_id": np.asarray(listener_ids)[fresh], "artist_id": artist_ids[fresh]})
+        self.fresh_plays.append(pairs.value_counts().rename("plays").reset_index())
+
+    def _is_fresh(self, listener_id: int) -> bool:
+        """True if the listener had no plays when this import began (cached per listener)."""
+        known = self.freshness.get(listener_id)
+        if known is None:
+            known = self.conn.execute("SELECT NOT EXISTS (SELECT 1 FROM plays WHERE listener_id = ?)",
+                                      (listener_id,)).fetchone()[0] == 1
+            self.freshness[listener_id] = known
+        return known
+
+    def _insert_fresh_plays(self) -> None:
+        if not self.fresh_plays:
+            return
+        plays = pd.concat(self.fresh_plays).groupby(["listener_id", "artist_id"], sort=True)["plays"].sum()
+        self.conn.executemany("INSERT INTO plays (listener_id, artist_id, plays) VALUES (?, ?, ?)",
+                              zip(*(plays.reset_index()[c].tolist() for c in ("listener_id", "artist_id", "plays"))))
+
 
 def _nullable(column: pd.Series) -> list:
     """Python values for SQLite: NA/NaN become None, numpy scalars become Python ones."""
-    missing = column.isna().to_numpy()
-    values = column.to_numpy(dtype=object)
-    return [None if gone else (value.item() if hasattr(value, "item") else value)
-            for value, gone in zip(values, missing)]
+    return column.to_numpy(dtype=object, na_value=None).tolist()
 
 
 def _create_stage(conn, rows_kind: str) -> None:
@@ -309,24 +355,25 @@ def _merge_stage(conn, rows_kind: str, source_id: int) -> int:
     conn.execute("INSERT OR IGNORE INTO temp.affected SELECT DISTINCT listener_id FROM temp.stage")
     before = conn.total_changes
     if rows_kind == "listens":
-        has_old = conn.execute("""SELECT EXISTS (SELECT 1 FROM listens WHERE listener_id IN
-                                  (SELECT listener_id FROM temp.affected))""").fetchone()[0]
-        if not has_old:   # first data for these listeners: nothing to compare against
-            conn.execute("""INSERT INTO listens (listener_id, artist_id, track, album, played_at,
-                                                 ms_played, source_id)
-                            SELECT listener_id, artist_id, track, album, played_at, ms_played, ?
-                            FROM temp.stage ORDER BY rowid""", (source_id,))
-        else:
-            # Keep the n-th staged copy of a key only if the store has fewer than n copies.
-            conn.execute("""
-                INSERT INTO listens (listener_id, artist_id, track, album, played_at, ms_played, source_id)
-                SELECT s.listener_id, s.artist_id, s.track, s.album, s.played_at, s.ms_played, ?
-                FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY listener_id, artist_id, track, played_at
-                                                   ORDER BY rowid) AS copy
-                      FROM temp.stage) AS s
-                WHERE s.copy > (SELECT COUNT(*) FROM listens AS l
-                                WHERE l.listener_id = s.listener_id AND l.artist_id = s.artist_id
-                                  AND l.played_at IS s.played_at AND l.track IS s.track)""", (source_id,))
+        # What the store already holds for these listeners, per key, indexed for the comparison.
+        conn.execute("DROP TABLE IF EXISTS temp.held")
+        conn.execute("""CREATE TEMP TABLE held AS
+                        SELECT listener_id, artist_id, track, played_at, COUNT(*) AS copies FROM listens
+                        WHERE listener_id IN (SELECT listener_id FROM temp.affected)
+                        GROUP BY listener_id, artist_id, track, played_at""")
+        conn.execute("CREATE INDEX temp.held_key ON held (listener_id, artist_id, played_at, track)")
+        # Keep the n-th staged copy of a key only if the store has fewer than n copies.
+        conn.execute("""
+            INSERT INTO listens (listener_id, artist_id, track, album, played_at, ms_played, source_id)
+            SELECT s.listener_id, s.artist_id, s.track, s.album, s.played_at, s.ms_played, ?
+            FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY listener_id, artist_id, track, played_at
+                                               ORDER BY rowid) AS copy
+                  FROM temp.stage) AS s
+            WHERE s.copy > COALESCE((SELECT h.copies FROM temp.held AS h
+                                     WHERE h.listener_id = s.listener_id AND h.artist_id = s.artist_id
+                                       AND h.played_at IS s.played_at AND h.track IS s.track), 0)
+            ORDER BY s.rowid""", (source_id,))
+        conn.execute("DROP TABLE temp.held")
     else:
         conn.execute("""
             INSERT INTO counts (listener_id, artist_id, source_id, plays)
@@ -369,24 +416,31 @@ class _ArtistResolver:
             if mbid:
                 self.by_mbid.setdefault(mbid, artist_id)
         self.next_id = (conn.execute("SELECT MAX(id) FROM artists").fetchone()[0] or 0) + 1
-        self.norm_cache: dict[str, str] = {}
+        self.pair_cache: dict[tuple[str, str | None], int | None] = {}
+        self.pending: list[tuple[int, str, str, str | None]] = []
 
     def ids(self, names: pd.Series, mbids: pd.Series) -> pd.Series:
         """Artist id per row (``<NA>`` for placeholder names)."""
         # "" stands for "no MBID" while grouping: NA values do not compare equal.
-        mbid_text = ["" if gone else str(value) for value, gone in
-                     zip(mbids.to_numpy(dtype=object), mbids.isna().to_numpy())]
-        pairs = pd.DataFrame({"name": names.to_numpy(dtype=object), "mbid": mbid_text})
+        pairs = pd.DataFrame({"name": names.to_numpy(dtype=object),
+                              "mbid": mbids.to_numpy(dtype=object, na_value="")})
         unique = pairs.drop_duplicates()
         resolved = [self.resolve(name, mbid or None) for name, mbid in unique.itertuples(index=False)]
+        self.flush()
         unique = unique.assign(artist_id=pd.array(resolved, dtype="Int64"))
         merged = pairs.merge(unique, on=["name", "mbid"], how="left", sort=False)
         return pd.Series(merged["artist_id"].to_numpy(), index=names.index, dtype="Int64")
 
     def resolve(self, name: str, mbid: str | None) -> int | None:
-        norm = self.norm_cache.get(name)
-        if norm is None:
-            norm = self.norm_cache[name] = normalize_name(name)
+        cached = self.pair_cache.get((name, mbid), -1)
+        if cached != -1:
+            return cached
+        artist_id = self._resolve(name, mbid)
+        self.pair_cache[(name, mbid)] = artist_id
+        return artist_id
+
+    def _resolve(self, name: str, mbid: str | None) -> int | None:
+        norm = normalize_name(name)
         if is_placeholder(norm):
             return None
         if mbid and mbid in self.by_mbid:
@@ -396,12 +450,17 @@ class _ArtistResolver:
                 return artist_id
         artist_id = self.next_id
         self.next_id += 1
-        self.conn.execute("INSERT INTO artists (id, name, norm, mbid) VALUES (?, ?, ?, ?)",
-                          (artist_id, name.strip(), norm, mbid))
+        self.pending.append((artist_id, name.strip(), norm, mbid))
         self.by_norm.setdefault(norm, []).append((artist_id, mbid))
         if mbid:
             self.by_mbid[mbid] = artist_id
         return artist_id
+
+    def flush(self) -> None:
+        """Write the artists added since the last flush (one batch, not one statement each)."""
+        if self.pending:
+            self.conn.executemany("INSERT INTO artists (id, name, norm, mbid) VALUES (?, ?, ?, ?)", self.pending)
+            self.pending.clear()
 
 
 class _ListenerResolver:
@@ -466,11 +525,14 @@ def undo_source(store: Store, source_id: int) -> None:
             raise MusicRecError(f"there is no import with id {source_id} (see 'musicrec sources')")
         conn.execute("DROP TABLE IF EXISTS temp.affected")
         conn.execute("CREATE TEMP TABLE affected (listener_id INTEGER PRIMARY KEY)")
-        conn.execute("""INSERT OR IGNORE INTO temp.affected
-                        SELECT DISTINCT listener_id FROM listens WHERE source_id = ?
-                        UNION SELECT DISTINCT listener_id FROM counts WHERE source_id = ?""",
-                     (source_id, source_id))
-        conn.execute("DELETE FROM listens WHERE source_id = ?", (source_id,))
+        first, last = conn.execute("SELECT first_listen, last_listen FROM sources WHERE id = ?",
+                                   (source_id,)).fetchone()
+        listens = "FROM listens WHERE id BETWEEN ? AND ? AND source_id = ?"
+        conn.execute(f"""INSERT OR IGNORE INTO temp.affected
+                         SELECT DISTINCT listener_id {listens}
+                         UNION SELECT DISTINCT listener_id FROM counts WHERE source_id = ?""",
+                     (first or 0, last or -1, source_id, source_id))
+        conn.execute(f"DELETE {listens}", (first or 0, last or -1, source_id))
         conn.execute("DELETE FROM counts WHERE source_id = ?", (source_id,))
         _recompute_plays(conn)
         conn.execute("DELETE FROM sources WHERE id = ?", (source_id,))
@@ -527,7 +589,7 @@ def mapped_format(mapping) -> Format:
     ``mapping`` is a ``formats.ColumnMapping``; with a user column the table is
     community data, without one it is the chosen person's history.
     """
-    rows = "counts" if mapping.count_column is not None else "listens"
-    role = "community" if mapping.user_column is not None else "personal"
+    rows = "counts" if mapping.count is not None else "listens"
+    role = "community" if mapping.user is not None else "personal"
     return Format(key="generic_table", label="Table (column mapping)", role=role, rows=rows,
                   sniff=lambda sample: False, parse=lambda source: formats.parse_mapped(source, mapping))

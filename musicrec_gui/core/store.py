@@ -5,7 +5,9 @@ Tables (see DESIGN §5):
 * ``listeners`` — people ("you", …) and community listeners (dataset + id).
 * ``artists`` — display name, normalised key, MBID when known.
 * ``sources`` — one row per imported file, with its report.
-* ``listens`` — one row per timestamped play, tagged with its source.
+* ``listens`` — one row per timestamped play, tagged with its source.  One
+  import's listens have consecutive ids (``sources.first_listen``..``last_listen``),
+  which serves undo without a second index to maintain on every insert.
 * ``counts`` — listener × artist totals from count datasets (HetRec, 360K).
 * ``plays`` — listener × artist play counts (listens + counts): the training
   input, kept up to date by the importer for the listeners it touches.
@@ -61,7 +63,9 @@ MIGRATIONS: list[str] = [
         skipped TEXT NOT NULL,
         malformed INTEGER NOT NULL,
         malformed_lines TEXT NOT NULL,
-        notes TEXT NOT NULL
+        notes TEXT NOT NULL,
+        first_listen INTEGER,
+        last_listen INTEGER
     );
     CREATE INDEX sources_hash ON sources (content_hash);
     CREATE TABLE listens (
@@ -74,8 +78,7 @@ MIGRATIONS: list[str] = [
         ms_played INTEGER,
         source_id INTEGER NOT NULL
     );
-    CREATE INDEX listens_key ON listens (listener_id, artist_id, played_at);
-    CREATE INDEX listens_source ON listens (source_id);
+    CREATE INDEX listens_listener ON listens (listener_id);
     CREATE TABLE counts (
         listener_id INTEGER NOT NULL,
         artist_id INTEGER NOT NULL,
@@ -135,11 +138,14 @@ class Store:
         conn = getattr(self._local, "conn", None)
         if conn is None:
             try:
-                conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+                # Each connection is used by its own thread only; check_same_thread is off so
+                # that close() can close them all from the thread that shuts the store down.
+                conn = sqlite3.connect(self.path, timeout=30, isolation_level=None,
+                                       check_same_thread=False)
                 conn.execute("PRAGMA journal_mode=WAL")
                 conn.execute("PRAGMA synchronous=NORMAL")
                 conn.execute("PRAGMA foreign_keys=ON")
-                conn.execute("PRAGMA temp_store=MEMORY")
+                conn.execute("PRAGMA cache_size=-65536")   # 64 MiB: big imports touch many index pages
             except sqlite3.DatabaseError as exc:
                 raise StoreError(f"{self.path}: cannot open the store ({exc})") from exc
             self._local.conn = conn

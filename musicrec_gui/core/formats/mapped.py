@@ -1,0 +1,142 @@
+"""Generic delimited files that no detector knows, read with a user-given column mapping.
+
+``preview_table`` feeds the mapping dialog (a guessed delimiter, a guessed
+header, the first rows); ``parse_mapped`` then reads the file:
+
+* with a count column: count rows (listener x artist totals);
+* with a timestamp column: listens (ISO text, or epoch seconds/milliseconds,
+  told apart per value by size);
+* with neither: every row is one listen at an unknown time.
+"""
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from typing import Iterator, Optional
+
+from ..errors import ImportFormatError
+from .base import Chunk, Source
+from .frames import Batch, chunks, whole
+from .tables import iter_rows
+from .text import complete_lines, decode_head
+from .times import parse_any
+
+DELIMITERS = [",", "\t", ";", "|"]
+_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+_TIME = re.compile(r"^\d{4}-\d\d-\d\d")
+
+
+@dataclass(frozen=True)
+class ColumnMapping:
+    """Which column holds what; columns are 0-based positions."""
+
+    delimiter: str
+    has_header: bool
+    artist: int
+    user: Optional[int] = None
+    count: Optional[int] = None
+    timestamp: Optional[int] = None
+    track: Optional[int] = None
+    album: Optional[int] = None
+
+    def problem(self) -> str:
+        """Why the mapping cannot be used, or ``""``."""
+        if len(self.delimiter) != 1 or self.delimiter in "\r\n\"":
+            return "the delimiter must be one character (not a quote or a newline)"
+        if self.count is not None and self.timestamp is not None:
+            return "choose either a play-count column or a time column, not both"
+        columns = [self.artist, self.user, self.count, self.timestamp, self.track, self.album]
+        if any(c is not None and (not isinstance(c, int) or c < 0) for c in columns):
+            return "column numbers must be whole numbers from 0"
+        return ""
+
+
+def parse_mapped(source: Source, mapping: ColumnMapping) -> Iterator[Chunk]:
+    """Read ``source`` as described by ``mapping``; malformed rows are counted, not fatal."""
+    problem = mapping.problem()
+    if problem:
+        raise ImportFormatError(source.name, problem)
+    batch = Batch("counts" if mapping.count is not None else "listens")
+
+    def cell(fields: list[str], column: Optional[int]) -> Optional[str]:
+        return fields[column] if column is not None else None
+
+    def handle(batch: Batch, fields: list[str]) -> None:
+        user = cell(fields, mapping.user)
+        artist = fields[mapping.artist]
+        if mapping.count is not None:
+            plays = whole(fields[mapping.count])
+            if plays < 0:
+                raise ValueError("negative play count")
+            return batch.add_count(user, artist, plays)
+        moment = (cell(fields, mapping.timestamp) or "").strip()
+        batch.add_listen(artist, cell(fields, mapping.track), cell(fields, mapping.album),
+                         parse_any(moment) if moment else None, listener=user)
+
+    rows = iter_rows(source, mapping.delimiter, batch.note)
+    if mapping.has_header:
+        rows = _after_first(rows)
+    return chunks(rows, handle, batch)
+
+
+def _after_first(rows: Iterator) -> Iterator:
+    next(rows, None)
+    yield from rows
+
+
+def _split(lines: list[str], delimiter: str) -> list[list[str]]:
+    try:
+        return [row for row in csv.reader(lines, delimiter=delimiter) if row]
+    except csv.Error:
+        return []
+
+
+def _guess_delimiter(lines: list[str]) -> str:
+    """The delimiter giving the most rows of one same width (> 1), then the widest."""
+    best, best_score = ",", (0.0, 0)
+    for delimiter in DELIMITERS:
+        widths = [len(row) for row in _split(lines, delimiter)]
+        if not widths:
+            continue
+        common = max(set(widths), key=widths.count)
+        if common < 2:
+            continue
+        score = (widths.count(common) / len(widths), common)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def _looks_like_data(cell: str) -> bool:
+    return bool(_NUMBER.match(cell.strip()) or _TIME.match(cell.strip()))
+
+
+def _guess_header(rows: list[list[str]]) -> bool:
+    """A first row with a text cell where the other rows hold numbers or dates."""
+    if len(rows) < 2:
+        return False
+    first, rest = rows[0], rows[1:]
+    for column, cell in enumerate(first):
+        values = [row[column] for row in rest if column < len(row)]
+        if cell.strip() and not _looks_like_data(cell) and values \
+                and sum(map(_looks_like_data, values)) * 2 >= len(values):
+            return True
+    return any("artist" in cell.lower() for cell in first)
+
+
+def preview_table(source: Source, n: int = 20) -> tuple[str, Optional[list[str]], list[list[str]]]:
+    """(guessed delimiter, header row or None, up to ``n`` data rows) for the mapping dialog."""
+    try:
+        with source.open() as stream:
+            head = stream.read(65536)
+    except ImportFormatError:
+        raise
+    except OSError as err:
+        raise ImportFormatError(source.name, f"cannot be read ({err})") from None
+    lines = complete_lines(decode_head(head), n + 1)
+    delimiter = _guess_delimiter(lines)
+    rows = _split(lines, delimiter)
+    if _guess_header(rows):
+        return delimiter, rows[0], rows[1:n + 1]
+    return delimiter, None, rows[:n]

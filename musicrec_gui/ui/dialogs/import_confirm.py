@@ -1,0 +1,156 @@
+"""Before an import: the files found, what each was recognised as, and whose data it is."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHeaderView, QLabel,
+                               QPushButton, QStyle, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+
+from musicrec_gui.core.formats.base import Format
+from musicrec_gui.core.importer import DEFAULT_PERSON, PlannedSource
+
+
+@dataclass
+class ImportPlan:
+    """What planning found under the dropped or chosen paths."""
+
+    paths: list[str]
+    planned: list[PlannedSource]
+    tables: set[int] = field(default_factory=set)   # unrecognised text tables a column mapping can import
+
+    def importable(self) -> list[PlannedSource]:
+        return [p for p in self.planned if p.format is not None and not p.error and not p.ignored]
+
+
+def kind_text(item: PlannedSource) -> str:
+    if item.error:
+        return "not recognised"
+    if item.ignored:
+        return "skipped"
+    return "community dataset" if item.role == "community" else "personal export"
+
+
+class ImportConfirmDialog(QDialog):
+    """Lists the plan; ``accepted`` means go.  Read the result with ``planned()`` and ``person()``."""
+
+    map_requested = Signal(int)   # index into the plan of a table to map by hand
+
+    def __init__(self, plan: ImportPlan, people: list[str], default_person: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Import")
+        self.plan = ImportPlan(plan.paths, list(plan.planned), set(plan.tables))
+        self._base = _common_folder(plan.paths)
+
+        self.summary = QLabel(wordWrap=True)
+        self.table = QTableWidget(0, 3)
+        self.table.setHorizontalHeaderLabels(("File", "Recognised as", "Imported as"))
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setSelectionMode(QTableWidget.SelectionMode.NoSelection)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+
+        self.person_box = QComboBox(editable=True)
+        names = list(dict.fromkeys([*people, default_person or DEFAULT_PERSON]))
+        self.person_box.addItems(names)
+        self.person_box.setCurrentText(default_person or DEFAULT_PERSON)
+        self.person_box.setToolTip("Pick someone already in the library, or type a new name")
+        self.person_form = QWidget()
+        form = QFormLayout(self.person_form)
+        form.setContentsMargins(0, 0, 0, 0)
+        form.addRow("Personal exports belong to:", self.person_box)
+        self.person_hint = QLabel("Community datasets keep their own listeners.")
+        self.person_hint.setEnabled(False)
+        form.addRow("", self.person_hint)
+
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.import_button = self.buttons.addButton("Import", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.import_button.setDefault(True)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.table)
+        layout.addWidget(self.person_form)
+        layout.addWidget(self.buttons)
+        self.resize(self.fontMetrics().horizontalAdvance("x") * 100, self.fontMetrics().height() * 24)
+        self._fill()
+
+    def planned(self) -> list[PlannedSource]:
+        return list(self.plan.planned)
+
+    def person(self) -> str:
+        return self.person_box.currentText().strip() or DEFAULT_PERSON
+
+    def set_format(self, index: int, fmt: Format) -> None:
+        """Use ``fmt`` (a column mapping) for the table at ``index``."""
+        self.plan.planned[index] = replace(self.plan.planned[index], format=fmt, error=None, ignored=None)
+        self.plan.tables.discard(index)
+        self._fill()
+
+    def _fill(self) -> None:
+        planned = self.plan.planned
+        self.table.setRowCount(len(planned))
+        warning = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+        for row, item in enumerate(planned):
+            name = QTableWidgetItem(self._short(item.source.name))
+            name.setToolTip(item.source.name)
+            label = QTableWidgetItem(item.format.label if item.format else "—")
+            kind = QTableWidgetItem(kind_text(item))
+            if item.error:
+                kind.setIcon(warning)
+                kind.setToolTip(item.error)
+                name.setToolTip(item.error)
+            elif item.ignored:
+                for cell in (name, label, kind):
+                    cell.setForeground(self.palette().placeholderText())
+                    cell.setToolTip(f"Skipped: {item.ignored}")
+            for column, cell in enumerate((name, label, kind)):
+                self.table.setItem(row, column, cell)
+            self.table.removeCellWidget(row, 2)
+            if row in self.plan.tables:
+                button = QPushButton("Map columns…")
+                button.setToolTip("Choose which columns hold the user, artist, count, time and track")
+                button.clicked.connect(lambda _=False, index=row: self.map_requested.emit(index))
+                self.table.setCellWidget(row, 2, button)
+
+        importable = self.plan.importable()
+        personal = sum(1 for p in importable if p.role == "personal")
+        community = len(importable) - personal
+        skipped = sum(1 for p in planned if p.ignored)
+        failed = sum(1 for p in planned if p.error)
+        parts = [f"{len(importable)} file{'s' if len(importable) != 1 else ''} to import"
+                 f" ({personal} personal, {community} community)"]
+        if skipped:
+            parts.append(f"{skipped} skipped (no listening data)")
+        if failed:
+            parts.append(f"{failed} not recognised" + (" — map the columns of a table to import it"
+                                                       if self.plan.tables else ""))
+        self.summary.setText(" · ".join(parts))
+        self.person_form.setVisible(personal > 0)
+        self.import_button.setEnabled(bool(importable))
+        self.import_button.setText(f"Import {len(importable)} file{'s' if len(importable) != 1 else ''}"
+                                   if importable else "Import")
+
+    def _short(self, name: str) -> str:
+        base = self._base.rstrip(os.sep)
+        if self._base and name.startswith(base + os.sep):
+            return name[len(base) + 1:]
+        return name
+
+
+def _common_folder(paths: list[str]) -> str:
+    """The folder holding every dropped path (file names are shown relative to it)."""
+    if not paths:
+        return ""
+    absolute = [os.path.abspath(p) for p in paths]
+    try:
+        common = os.path.commonpath(absolute)
+    except ValueError:   # different drives
+        return ""
+    # One dropped folder or file: keep its own name visible.
+    return os.path.dirname(common) if common in absolute else common

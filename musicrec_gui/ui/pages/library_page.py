@@ -1,0 +1,268 @@
+"""The Library page: what the store holds, a person's top artists and months, the import history.
+
+It only reads the store (on the GUI thread's own connection) and asks the
+window, through signals, to import or undo: the jobs run elsewhere.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import PurePath
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QComboBox, QFrame, QGridLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
+                               QLineEdit, QMessageBox, QPushButton, QSplitter, QTableWidget,
+                               QTableWidgetItem, QToolButton, QVBoxLayout, QWidget)
+
+from musicrec_gui.core import importer, library
+from musicrec_gui.core.store import SourceRow, Store
+from musicrec_gui.ui.dialogs.import_report import short_path
+from musicrec_gui.ui.icons import set_icon
+from musicrec_gui.ui.widgets.bar_list import BarList
+from musicrec_gui.ui.widgets.month_chart import MonthChart
+from musicrec_gui.ui.widgets.text import heading, scaled_font
+
+HISTORY_COLUMNS = ("Date", "File", "Format", "Listener", "Added", "Skipped", "")
+UNDO_COLUMN = len(HISTORY_COLUMNS) - 1
+
+
+class _SortableItem(QTableWidgetItem):
+    """A cell that sorts by a key (numbers as numbers) rather than by its display text."""
+
+    def __init__(self, text: str, key) -> None:
+        super().__init__(text)
+        self.key = key
+
+    def __lt__(self, other) -> bool:
+        if isinstance(other, _SortableItem):
+            return self.key < other.key
+        return super().__lt__(other)
+
+
+class StatCard(QFrame):
+    """A big number with a caption under it."""
+
+    def __init__(self, caption: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.value = QLabel("0", alignment=Qt.AlignmentFlag.AlignCenter)
+        self.value.setFont(scaled_font(self.value, 1.5, bold=True))
+        self.caption = QLabel(caption, alignment=Qt.AlignmentFlag.AlignCenter)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.value)
+        layout.addWidget(self.caption)
+
+    def set_value(self, value: int) -> None:
+        self.value.setText(f"{value:,}")
+
+
+class LibraryPage(QWidget):
+    import_requested = Signal()
+    community_requested = Signal()
+    undo_confirmed = Signal(int)        # source id, after the user said yes
+    report_requested = Signal(int)      # source id (double-click on a history row)
+
+    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.undo_confirm: QMessageBox | None = None
+
+        self.person_box = QComboBox()
+        self.person_box.setToolTip("Whose top artists and months to show")
+        self.person_box.currentTextChanged.connect(self._show_person)
+        self.person_label = QLabel("Person:")
+        import_button = QPushButton("Import…")
+        set_icon(import_button, "import")
+        import_button.clicked.connect(self.import_requested)
+        community_button = QPushButton("Add community data…")
+        set_icon(community_button, "community")
+        community_button.clicked.connect(self.community_requested)
+        top = QHBoxLayout()
+        top.addWidget(heading("Library"))
+        top.addStretch()
+        top.addWidget(self.person_label)
+        top.addWidget(self.person_box)
+        top.addWidget(import_button)
+        top.addWidget(community_button)
+
+        self.cards = {key: StatCard(caption) for key, caption in (
+            ("people", "people"), ("community_listeners", "community listeners"), ("artists", "artists"),
+            ("listens", "listens"), ("plays", "plays"))}
+        cards = QHBoxLayout()
+        for card in self.cards.values():
+            cards.addWidget(card)
+
+        self.top_artists = BarList()
+        self.top_box = QGroupBox("Top artists")
+        QVBoxLayout(self.top_box).addWidget(self.top_artists)
+        self.months = MonthChart()
+        self.undated = QLabel()
+        self.undated.setEnabled(False)
+        self.months_box = QGroupBox("Listening per month")
+        months_layout = QVBoxLayout(self.months_box)
+        months_layout.addWidget(self.months)
+        months_layout.addWidget(self.undated)
+        charts = QWidget()
+        charts_layout = QHBoxLayout(charts)
+        charts_layout.setContentsMargins(0, 0, 0, 0)
+        charts_layout.addWidget(self.top_box, 1)
+        charts_layout.addWidget(self.months_box, 1)
+
+        self.filter = QLineEdit(placeholderText="Filter imports…", clearButtonEnabled=True)
+        self.filter.setAcceptDrops(False)   # file drops belong to the window
+        self.filter.textChanged.connect(self._apply_filter)
+        self.history = QTableWidget(0, len(HISTORY_COLUMNS))
+        self.history.setHorizontalHeaderLabels(HISTORY_COLUMNS)
+        self.history.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.history.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.history.verticalHeader().hide()
+        header = self.history.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.history.setSortingEnabled(True)
+        self.history.cellDoubleClicked.connect(self._row_activated)
+        self.history.setToolTip("Double-click an import to see its report")
+        history_box = QGroupBox("Import history")
+        history_layout = QVBoxLayout(history_box)
+        history_layout.addWidget(self.filter)
+        history_layout.addWidget(self.history)
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(charts)
+        splitter.addWidget(history_box)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        self.history.setMinimumHeight(self.fontMetrics().height() * 8)
+        splitter.setChildrenCollapsible(False)
+
+        layout = QGridLayout(self)
+        layout.addLayout(top, 0, 0)
+        layout.addLayout(cards, 1, 0)
+        layout.addWidget(splitter, 2, 0)
+        layout.setRowStretch(2, 1)
+
+    # -- filling ---------------------------------------------------------------
+    def refresh(self) -> None:
+        """Re-read everything from the store (after an import or undo)."""
+        stats = importer.store_stats(self.store)
+        for key, card in self.cards.items():
+            card.set_value(stats[key])
+        people = self.store.people()
+        current = self.person_box.currentText()
+        self.person_box.blockSignals(True)
+        self.person_box.clear()
+        self.person_box.addItems(people)
+        if current in people:
+            self.person_box.setCurrentText(current)
+        self.person_box.blockSignals(False)
+        self.person_box.setVisible(len(people) > 1)
+        self.person_label.setVisible(len(people) > 1)
+        self._show_person(self.person_box.currentText())
+        self._fill_history(self.store.sources())
+
+    def person(self) -> str | None:
+        return self.person_box.currentText() or None
+
+    def _show_person(self, person: str) -> None:
+        if not person:
+            self.top_box.setTitle("Top artists")
+            self.months_box.setTitle("Listening per month")
+            self.top_artists.empty_text = "Import your own listening history to see your top artists"
+            self.top_artists.set_items([])
+            self.months.set_months([])
+            self.undated.clear()
+            return
+        self.top_box.setTitle(f"Top artists — {person}")
+        self.months_box.setTitle(f"Listening per month — {person}")
+        self.top_artists.empty_text = "No plays yet"
+        self.top_artists.set_items(library.top_artists(self.store, person, limit=15))
+        self.months.set_months(library.listens_per_month(self.store, person))
+        undated = library.undated_listens(self.store, person)
+        self.undated.setText(f"{undated:,} listens with unknown time are not shown." if undated else "")
+        self.undated.setVisible(bool(undated))
+
+    def _fill_history(self, sources: list[SourceRow]) -> None:
+        table = self.history
+        table.setSortingEnabled(False)   # rows must not move while they are filled
+        table.setRowCount(0)
+        table.setRowCount(len(sources))
+        for row, source in enumerate(sources):
+            skipped = sum(source.skipped.values()) + source.malformed
+            when = _local_time(source.imported_at)
+            listener = source.listener or ("community" if source.role == "community" else "")
+            cells = [
+                _SortableItem(when, (source.imported_at, source.id)),
+                _SortableItem(short_path(source.path), short_path(source.path).lower()),
+                _SortableItem(source.format_label, source.format_label.lower()),
+                _SortableItem(listener, listener.lower()),
+                _SortableItem(f"{source.added:,}", source.added),
+                _SortableItem(f"{skipped:,}", skipped),
+            ]
+            cells[1].setToolTip(source.path)
+            for column, item in enumerate(cells):
+                item.setData(Qt.ItemDataRole.UserRole, source.id)
+                if column >= 4:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                table.setItem(row, column, item)
+            table.setItem(row, UNDO_COLUMN, _SortableItem("", source.id))
+            table.setCellWidget(row, UNDO_COLUMN, self._undo_button(source))
+        table.setSortingEnabled(True)
+        table.sortItems(0, Qt.SortOrder.DescendingOrder)   # newest first
+        self._apply_filter(self.filter.text())
+
+    def _undo_button(self, source: SourceRow) -> QToolButton:
+        button = QToolButton(autoRaise=True)
+        set_icon(button, "undo")
+        button.setText("Undo")
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        button.setToolTip(f"Remove everything this import added ({PurePath(source.path).name})")
+        button.setProperty("source_id", source.id)
+        button.clicked.connect(lambda: self.ask_undo(source))
+        return button
+
+    def undo_button(self, source_id: int) -> QToolButton | None:
+        """The Undo button of an import (for keyboard users and tests)."""
+        for row in range(self.history.rowCount()):
+            button = self.history.cellWidget(row, UNDO_COLUMN)
+            if button is not None and button.property("source_id") == source_id:
+                return button
+        return None
+
+    def _apply_filter(self, text: str) -> None:
+        needle = text.strip().lower()
+        for row in range(self.history.rowCount()):
+            haystack = " ".join(self.history.item(row, column).text().lower() for column in range(1, 4))
+            self.history.setRowHidden(row, bool(needle) and needle not in haystack)
+
+    def _row_activated(self, row: int, column: int) -> None:
+        item = self.history.item(row, 0)
+        if item is not None:
+            self.report_requested.emit(item.data(Qt.ItemDataRole.UserRole))
+
+    # -- undo ------------------------------------------------------------------
+    def ask_undo(self, source: SourceRow) -> None:
+        """Ask before undoing (non-modal); ``undo_confirmed`` follows a yes."""
+        box = QMessageBox(QMessageBox.Icon.Question, "Undo import",
+                          f"Remove everything “{PurePath(source.path).name}” added "
+                          f"({source.added:,} rows, imported {_local_time(source.imported_at)})?",
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, self)
+        box.setInformativeText("Other imports are not affected. You can import the file again later.")
+        box.button(QMessageBox.StandardButton.Yes).setText("Undo import")
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.finished.connect(lambda _result: self._undo_answered(box, source.id))
+        self.undo_confirm = box
+        box.open()
+
+    def _undo_answered(self, box: QMessageBox, source_id: int) -> None:
+        self.undo_confirm = None
+        yes = box.clickedButton() is box.button(QMessageBox.StandardButton.Yes)
+        box.deleteLater()
+        if yes:
+            self.undo_confirmed.emit(source_id)
+
+
+def _local_time(stamp: str) -> str:
+    """The store's UTC ``2026-11-24T05:01:59Z`` as local ``2026-11-24 06:01``."""
+    try:
+        return datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone().strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return stamp
