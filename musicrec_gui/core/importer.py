@@ -229,6 +229,11 @@ class _FileImport:
         self.freshness: dict[int, bool] = {}
         self.direct_rows = 0
         self.first_listen: int | None = None   # id of this import's first listen, once known
+        # Community listens (Last.fm 1K) are only ever used as listener × artist totals: storing
+        # 19 M single plays would make the store huge and the import slow for nothing.
+        self.stored_rows = "counts" if fmt.role == "community" else fmt.rows
+        # Rows of listeners with no earlier data need no merging: summed here, written once.
+        self.fresh_totals: list[pd.DataFrame] = []
 
     def run(self) -> None:
         conn, result = self.conn, self.result
@@ -238,8 +243,7 @@ class _FileImport:
                VALUES (?, ?, ?, ?, NULL, ?, 0, 0, '{}', 0, '[]', '[]')""",
             (self.source.name, self.fmt.key, self.fmt.label, self.fmt.role, self.content_hash)).lastrowid
         person_id = self.listeners.person(self.person) if self.fmt.role == "personal" else None
-        _create_stage(conn, self.fmt.rows)
-        self.fresh_plays: list[pd.DataFrame] = []
+        _create_stage(conn, self.stored_rows)
         for chunk in self.fmt.parse(self.source):
             self.token.check()
             result.rows_read += chunk.rows_read
@@ -256,9 +260,11 @@ class _FileImport:
         self.token.check()
         first_listen = conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM listens").fetchone()[0] \
             if self.first_listen is None else self.first_listen
-        result.added = self.direct_rows + _merge_stage(conn, self.fmt.rows, self.source_id)
+        result.added = self.direct_rows + _merge_stage(conn, self.stored_rows, self.source_id)
+        if self.stored_rows != self.fmt.rows:
+            result.notes.append("community listens are stored as listener × artist play counts")
         _recompute_plays(conn)
-        self._insert_fresh_plays()
+        result.added += self._insert_fresh_totals()
         result.skipped = dict(self.skipped)
         result.source_id = self.source_id
         conn.execute(
@@ -285,18 +291,25 @@ class _FileImport:
             listener_ids = [person_id] * len(frame)
         else:
             listener_ids = self.listeners.ids(frame["listener"]).tolist()
-        if self.fmt.rows == "listens":
+        if self.stored_rows == "listens":
             self._stage_listens(frame, listener_ids, artist_ids)
-        else:
-            rows = zip(listener_ids, artist_ids.tolist(), frame["plays"].astype("int64").tolist())
-            self.conn.executemany("INSERT INTO temp.stage VALUES (?, ?, ?)", rows)
+            return
+        plays = np.ones(len(frame), dtype="int64") if self.fmt.rows == "listens" \
+            else frame["plays"].to_numpy(dtype="int64")   # community listens → counts
+        totals = pd.DataFrame({"listener_id": listener_ids, "artist_id": artist_ids, "plays": plays})
+        fresh = totals["listener_id"].map(self._is_fresh).to_numpy(dtype=bool)
+        self.fresh_totals.append(totals[fresh])
+        if not fresh.all():
+            staged = totals[~fresh].groupby(["listener_id", "artist_id"], sort=False)["plays"].sum()
+            self.conn.executemany("INSERT INTO temp.stage VALUES (?, ?, ?)",
+                                  zip(*(staged.index.get_level_values(i).tolist() for i in (0, 1)),
+                                      staged.tolist()))
 
     def _stage_listens(self, frame: pd.DataFrame, listener_ids: list[int], artist_ids) -> None:
-        """Rows of listeners that had no data before this import go straight into ``listens``.
+        """Listens of fresh listeners go straight into ``listens``; the others are staged.
 
-        They need no multiset comparison (the store has nothing to compare
-        with), so skipping the staging copy makes first imports of big
-        datasets fast; their plays are summed here rather than re-read in SQL.
+        Fresh listeners (no data before this import) need no multiset
+        comparison, so skipping the staging copy makes first imports fast.
         """
         fresh = np.fromiter((self._is_fresh(i) for i in listener_ids), dtype=bool, count=len(listener_ids))
         columns = [listener_ids, artist_ids.tolist(), _nullable(frame["track"]), _nullable(frame["album"]),
@@ -314,8 +327,8 @@ class _FileImport:
         if staged is not None:
             self.conn.executemany("INSERT INTO temp.stage VALUES (?, ?, ?, ?, ?, ?)", staged)
         self.direct_rows += int(fresh.sum())
-        pairs = pd.DataFrame({"listener_id": np.asarray(listener_ids)[fresh], "artist_id": artist_ids[fresh]})
-        self.fresh_plays.append(pairs.value_counts().rename("plays").reset_index())
+        self.fresh_totals.append(pd.DataFrame({"listener_id": np.asarray(listener_ids)[fresh],
+                                               "artist_id": artist_ids[fresh], "plays": 1}))
 
     def _is_fresh(self, listener_id: int) -> bool:
         """True if the listener had no plays when this import began (cached per listener)."""
@@ -326,12 +339,19 @@ class _FileImport:
             self.freshness[listener_id] = known
         return known
 
-    def _insert_fresh_plays(self) -> None:
-        if not self.fresh_plays:
-            return
-        plays = pd.concat(self.fresh_plays).groupby(["listener_id", "artist_id"], sort=True)["plays"].sum()
-        self.conn.executemany("INSERT INTO plays (listener_id, artist_id, plays) VALUES (?, ?, ?)",
-                              zip(*(plays.reset_index()[c].tolist() for c in ("listener_id", "artist_id", "plays"))))
+    def _insert_fresh_totals(self) -> int:
+        """Write the summed plays of fresh listeners (and their counts rows); returns counts rows."""
+        if not self.fresh_totals:
+            return 0
+        totals = pd.concat(self.fresh_totals).groupby(["listener_id", "artist_id"], sort=True)["plays"].sum()
+        columns = [totals.index.get_level_values(i).tolist() for i in (0, 1)] + [totals.tolist()]
+        self.conn.executemany("INSERT INTO plays (listener_id, artist_id, plays) VALUES (?, ?, ?)", zip(*columns))
+        if self.stored_rows != "counts":
+            return 0
+        self.conn.executemany(
+            f"INSERT INTO counts (listener_id, artist_id, source_id, plays) VALUES (?, ?, {int(self.source_id)}, ?)",
+            zip(*columns))
+        return len(totals)
 
 
 def _nullable(column: pd.Series) -> list:
