@@ -90,13 +90,13 @@ def plan_import(paths: Iterable[str | Path]) -> list[PlannedSource]:
         single_file = path.is_file() and not _is_zip(path)
         try:
             for source in formats.iter_sources(path):
-                planned.append(_plan_one(source, single_file))
+                planned.append(plan_source(source, single_file))
         except ImportFormatError as exc:
             planned.append(PlannedSource(Source(exc.path, 0, _missing(path)), None, error=str(exc)))
     return planned
 
 
-def _plan_one(source: Source, single_file: bool) -> PlannedSource:
+def plan_source(source: Source, single_file: bool) -> PlannedSource:
     try:
         sample = formats.read_sample(source)
     except ImportFormatError as exc:
@@ -298,7 +298,7 @@ class _FileImport:
             else frame["plays"].to_numpy(dtype="int64")   # community listens → counts
         totals = pd.DataFrame({"listener_id": listener_ids, "artist_id": artist_ids, "plays": plays})
         fresh = totals["listener_id"].map(self._is_fresh).to_numpy(dtype=bool)
-        self.fresh_totals.append(totals[fresh])
+        self._add_fresh_totals(totals[fresh])
         if not fresh.all():
             staged = totals[~fresh].groupby(["listener_id", "artist_id"], sort=False)["plays"].sum()
             self.conn.executemany("INSERT INTO temp.stage VALUES (?, ?, ?)",
@@ -327,8 +327,8 @@ class _FileImport:
         if staged is not None:
             self.conn.executemany("INSERT INTO temp.stage VALUES (?, ?, ?, ?, ?, ?)", staged)
         self.direct_rows += int(fresh.sum())
-        self.fresh_totals.append(pd.DataFrame({"listener_id": np.asarray(listener_ids)[fresh],
-                                               "artist_id": artist_ids[fresh], "plays": 1}))
+        self._add_fresh_totals(pd.DataFrame({"listener_id": np.asarray(listener_ids)[fresh],
+                                             "artist_id": artist_ids[fresh], "plays": 1}))
 
     def _is_fresh(self, listener_id: int) -> bool:
         """True if the listener had no plays when this import began (cached per listener)."""
@@ -339,11 +339,17 @@ class _FileImport:
             self.freshness[listener_id] = known
         return known
 
+    def _add_fresh_totals(self, rows: pd.DataFrame) -> None:
+        """Keep running per-pair sums (compacted now and then, so memory follows pairs, not lines)."""
+        self.fresh_totals.append(_sum_pairs(rows))
+        if len(self.fresh_totals) >= 8:
+            self.fresh_totals = [_sum_pairs(pd.concat(self.fresh_totals))]
+
     def _insert_fresh_totals(self) -> int:
         """Write the summed plays of fresh listeners (and their counts rows); returns counts rows."""
         if not self.fresh_totals:
             return 0
-        totals = pd.concat(self.fresh_totals).groupby(["listener_id", "artist_id"], sort=True)["plays"].sum()
+        totals = _sum_pairs(pd.concat(self.fresh_totals)).sort_index()["plays"]
         columns = [totals.index.get_level_values(i).tolist() for i in (0, 1)] + [totals.tolist()]
         self.conn.executemany("INSERT INTO plays (listener_id, artist_id, plays) VALUES (?, ?, ?)", zip(*columns))
         if self.stored_rows != "counts":
@@ -352,6 +358,11 @@ class _FileImport:
             f"INSERT INTO counts (listener_id, artist_id, source_id, plays) VALUES (?, ?, {int(self.source_id)}, ?)",
             zip(*columns))
         return len(totals)
+
+
+def _sum_pairs(rows: pd.DataFrame) -> pd.DataFrame:
+    """Plays summed per (listener_id, artist_id), as a frame indexed by the pair."""
+    return rows.groupby(["listener_id", "artist_id"], sort=False)[["plays"]].sum()
 
 
 def _nullable(column: pd.Series) -> list:
