@@ -1,0 +1,332 @@
+"""Scatter views of all artists: the 2-D map of the embedding (``ArtistMap``) and norm vs listeners (``NormPlot``).
+
+Tens of thousands of points stay smooth because they are ONE ScatterPlotItem
+fed arrays, never an item per point. Hovering finds the nearest point with a
+vectorised numpy search (no scipy here) at most every 30 ms, and shows a label
+with the artist's name, listeners and the person's own plays.
+"""
+from __future__ import annotations
+
+import numpy as np
+import PySide6.QtWidgets  # noqa: F401  (pyqtgraph must bind to PySide6)
+import pyqtgraph as pg
+from PySide6.QtCore import QEvent, QPointF, Qt, QTimer, Signal
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from musicrec_gui.ui.widgets.plot_style import (muted_colour, quiet_plot, series_colours, style_legend, style_plot,
+                                               with_alpha)
+
+# Point categories (the ``categories`` array holds these ints).
+OTHER, IN_LIBRARY, RECOMMENDED = 0, 1, 2
+CATEGORY_NAMES = {IN_LIBRARY: "in your library", RECOMMENDED: "recommended for you", OTHER: "other"}
+
+HOVER_INTERVAL_MS = 30
+MIN_POINT_PX, MAX_POINT_PX = 3.0, 12.0
+
+
+def scaled_sizes(values, low: float = MIN_POINT_PX, high: float = MAX_POINT_PX) -> np.ndarray:
+    """Point sizes in pixels from ``values`` (e.g. log listeners), robust to outliers.
+
+    Rounded to half pixels: the scatter item caches one picture per distinct
+    (size, colour), so thousands of distinct sizes would defeat the cache.
+    """
+    values = np.asarray(values, dtype=float)
+    if not len(values):
+        return values
+    lo, hi = np.nanpercentile(values, [1, 99])
+    spread = np.clip((values - lo) / ((hi - lo) or 1.0), 0.0, 1.0)
+    spread = np.nan_to_num(spread, nan=0.0)
+    return np.round((low + (high - low) * spread) * 2) / 2
+
+
+class PointCloud(QWidget):
+    """One scatter item plus hover label, hover ring, highlight marker and click signal.
+
+    Subclasses turn their inputs into view coordinates and call ``_set_cloud``.
+    """
+
+    point_clicked = Signal(int)   # index into the arrays given to set_points
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._x = self._y = np.empty(0)
+        self._categories = np.empty(0, dtype=int)
+        self._names: list[str] = []
+        self._listeners = self._plays = np.empty(0, dtype=np.int64)
+        self._sizes = np.empty(0)
+        self._hover_index: int | None = None
+        self._highlighted: int | None = None
+
+        self.plot = pg.PlotWidget()
+        quiet_plot(self.plot)
+        item = self.plot.getPlotItem()
+        self.scatter = pg.ScatterPlotItem(pxMode=True, symbol="o")
+        item.addItem(self.scatter)
+        # Marks drawn over the cloud: the hovered point and the highlighted one.
+        self.hover_ring = pg.ScatterPlotItem(pxMode=True, symbol="o", size=16)
+        self.highlight_ring = pg.ScatterPlotItem(pxMode=True, symbol="o", size=22)
+        self.hover_label = pg.TextItem(anchor=(0, 1))
+        self.highlight_label = pg.TextItem(anchor=(0.5, -0.7))   # centred under the ring
+        for mark in (self.highlight_ring, self.hover_ring, self.highlight_label, self.hover_label):
+            mark.setZValue(10)
+            mark.hide()
+            item.addItem(mark, ignoreBounds=True)
+        self.hover_label.setZValue(11)
+
+        self.legend = item.addLegend(offset=(10, 10))
+        self._legend_samples = {c: pg.ScatterPlotItem(symbol="o", size=9) for c in (IN_LIBRARY, RECOMMENDED, OTHER)}
+
+        # Hover is throttled: remember the latest mouse position, look it up on the timer.
+        self._pending_hover: QPointF | None = None
+        self._hover_timer = QTimer(self, singleShot=True, interval=HOVER_INTERVAL_MS)
+        self._hover_timer.timeout.connect(self._hover_now)
+        self.plot.scene().sigMouseMoved.connect(self._mouse_moved)
+        self.plot.scene().sigMouseClicked.connect(self._clicked)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.plot)
+
+    # -- data -------------------------------------------------------------------------
+    def _set_cloud(self, x, y, sizes, categories, names, listeners, your_plays) -> None:
+        self._x = np.asarray(x, dtype=float)
+        self._y = np.asarray(y, dtype=float)
+        count = len(self._x)
+        self._sizes = np.broadcast_to(np.asarray(sizes, dtype=float), (count,))
+        self._categories = (np.zeros(count, dtype=int) if categories is None
+                            else np.asarray(categories, dtype=int))
+        self._names = list(names)
+        self._listeners = np.zeros(count, dtype=np.int64) if listeners is None else np.asarray(listeners)
+        self._plays = np.zeros(count, dtype=np.int64) if your_plays is None else np.asarray(your_plays)
+        self._hover_index = None
+        self._highlighted = None
+        for mark in (self.hover_ring, self.hover_label, self.highlight_ring, self.highlight_label):
+            mark.hide()
+        self._draw_points()
+        self._update_legend()
+        self.plot.getPlotItem().enableAutoRange()
+        self.plot.getPlotItem().autoRange()
+
+    def count(self) -> int:
+        return len(self._x)
+
+    def name(self, index: int) -> str:
+        return self._names[index]
+
+    def _draw_points(self) -> None:
+        # "Other" first, the person's artists last, so these stay on top of the crowd.
+        order = np.argsort(self._categories != OTHER, kind="stable")
+        brushes = np.empty(3, dtype=object)
+        brushes[:] = self._brushes()
+        self.scatter.setData(x=self._x[order], y=self._y[order], size=self._sizes[order],
+                             brush=brushes[self._categories[order]], pen=None)
+
+    def _brushes(self) -> list:
+        """Brush per category, indexable by the category ints."""
+        palette = self.palette()
+        colours = series_colours(palette)
+        return [pg.mkBrush(with_alpha(muted_colour(palette), 0.35)),   # OTHER
+                pg.mkBrush(colours[0]),                                 # IN_LIBRARY
+                pg.mkBrush(colours[1])]                                 # RECOMMENDED
+
+    def _update_legend(self) -> None:
+        self.legend.clear()
+        brushes = self._brushes()
+        for category in (IN_LIBRARY, RECOMMENDED, OTHER):
+            found = int(np.count_nonzero(self._categories == category))
+            if found:
+                sample = self._legend_samples[category]
+                sample.setBrush(brushes[category])
+                sample.setPen(None)
+                self.legend.addItem(sample, f"{CATEGORY_NAMES[category]} ({found:,})")
+        style_legend(self.legend, self.palette(), self.plot.font())
+
+    # -- finding points -----------------------------------------------------------------
+    def point_at(self, scene_pos: QPointF, radius_px: float | None = None) -> int | None:
+        """The index of the point nearest to ``scene_pos`` within ``radius_px`` screen pixels, else None."""
+        vb = self.plot.getPlotItem().vb
+        if not len(self._x) or not vb.sceneBoundingRect().contains(scene_pos):
+            return None
+        if radius_px is None:
+            radius_px = self.fontMetrics().height() * 0.6
+        here = vb.mapSceneToView(scene_pos)
+        pixel_w, pixel_h = vb.viewPixelSize()
+        # Distances in screen pixels (the axes may have different scales), vectorised; the
+        # box test first keeps the exact distance to the few points near the cursor.
+        dx = (self._x - here.x()) / pixel_w
+        dy = (self._y - here.y()) / pixel_h
+        near = np.flatnonzero((np.abs(dx) <= radius_px) & (np.abs(dy) <= radius_px))
+        if not len(near):
+            return None
+        distance = dx[near] ** 2 + dy[near] ** 2
+        best = int(np.argmin(distance))
+        return int(near[best]) if distance[best] <= radius_px ** 2 else None
+
+    def describe(self, index: int) -> str:
+        """The hover text of a point (HTML)."""
+        plays = int(self._plays[index])
+        mine = f"{plays:,} of your plays" if plays else "not in your library"
+        return (f"<b>{_escape(self._names[index])}</b><br>"
+                f"{int(self._listeners[index]):,} listeners<br>{mine}")
+
+    def hovered(self) -> int | None:
+        return self._hover_index
+
+    def hover_at(self, scene_pos: QPointF) -> int | None:
+        """Show the hover label for the point under ``scene_pos`` (what the throttled mouse move does)."""
+        index = self.point_at(scene_pos)
+        self._hover_index = index
+        self.hover_ring.setVisible(index is not None)
+        self.hover_label.setVisible(index is not None)
+        if index is None:
+            return None
+        position = QPointF(self._x[index], self._y[index])
+        self.hover_ring.setData(pos=[position])
+        self.hover_label.setHtml(self._label_html(self.describe(index)))
+        self._place_label(self.hover_label, position)
+        return index
+
+    def _place_label(self, label: pg.TextItem, position: QPointF) -> None:
+        # Open the label towards the middle of the view so it is not cut off at an edge. Anchors
+        # a little beyond 0..1 (in label sizes, so zoom-proof) keep it clear of the ring.
+        (left, right), (bottom, top) = self.plot.getPlotItem().vb.viewRange()
+        anchor_x = 1.06 if position.x() > (left + right) / 2 else -0.06
+        anchor_y = -0.15 if position.y() > (bottom + top) / 2 else 1.15
+        label.setAnchor((anchor_x, anchor_y))
+        label.setPos(position)
+
+    def _label_html(self, body: str) -> str:
+        colour = self.palette().color(QPalette.ColorRole.ToolTipText).name()
+        return f"<div style='color:{colour}'>{body}</div>"
+
+    # -- highlight --------------------------------------------------------------------------
+    def highlight(self, index: int | None, zoom: bool = True) -> None:
+        """Mark point ``index`` (None clears) and, with ``zoom``, centre the view on its neighbourhood."""
+        self._highlighted = index
+        self.highlight_ring.setVisible(index is not None)
+        self.highlight_label.setVisible(index is not None)
+        if index is None:
+            return
+        position = QPointF(self._x[index], self._y[index])
+        self.highlight_ring.setData(pos=[position])
+        self.highlight_label.setHtml(self._label_html(f"<b>{_escape(self._names[index])}</b>"))
+        self.highlight_label.setPos(position)
+        if zoom:
+            # A window a tenth of the whole cloud wide: the point and its neighbours.
+            span_x = np.ptp(self._x) * 0.1 or 1.0
+            span_y = np.ptp(self._y) * 0.1 or 1.0
+            self.plot.getPlotItem().vb.setRange(xRange=(position.x() - span_x / 2, position.x() + span_x / 2),
+                                                yRange=(position.y() - span_y / 2, position.y() + span_y / 2),
+                                                padding=0)
+
+    def highlighted(self) -> int | None:
+        return self._highlighted
+
+    def reset_view(self) -> None:
+        self.plot.getPlotItem().autoRange()
+
+    # -- events -------------------------------------------------------------------------------
+    def _mouse_moved(self, scene_pos) -> None:
+        self._pending_hover = QPointF(scene_pos)
+        if not self._hover_timer.isActive():
+            self._hover_timer.start()
+
+    def _hover_now(self) -> None:
+        if self._pending_hover is not None:
+            self.hover_at(self._pending_hover)
+
+    def _clicked(self, event) -> None:
+        if event.button() != Qt.MouseButton.LeftButton:
+            return
+        index = self.point_at(event.scenePos())
+        if index is not None:
+            self.point_clicked.emit(index)
+
+    def leaveEvent(self, event) -> None:
+        self._pending_hover = None
+        self.hover_ring.hide()
+        self.hover_label.hide()
+        self._hover_index = None
+        super().leaveEvent(event)
+
+    def changeEvent(self, event) -> None:
+        if event.type() == QEvent.Type.PaletteChange:
+            self._apply_palette()
+        super().changeEvent(event)
+
+    def _styled_axes(self) -> tuple[str, ...]:
+        return ("left", "bottom")
+
+    def _apply_palette(self) -> None:
+        palette = self.palette()
+        style_plot(self.plot, palette, axes=self._styled_axes())
+        text = palette.color(QPalette.ColorRole.WindowText)
+        self.hover_ring.setPen(pg.mkPen(text, width=1.5))
+        self.hover_ring.setBrush(pg.mkBrush(None))
+        self.highlight_ring.setPen(pg.mkPen(series_colours(palette)[3], width=3))
+        self.highlight_ring.setBrush(pg.mkBrush(None))
+        tip_fill = pg.mkBrush(with_alpha(palette.color(QPalette.ColorRole.ToolTipBase), 0.92))
+        tip_border = pg.mkPen(with_alpha(palette.color(QPalette.ColorRole.ToolTipText), 0.4))
+        for label in (self.hover_label, self.highlight_label):
+            label.fill, label.border = tip_fill, tip_border
+            label.update()
+        if len(self._x):
+            self._draw_points()
+            self._update_legend()
+            if self._hover_index is not None:
+                self.hover_label.setHtml(self._label_html(self.describe(self._hover_index)))
+            if self._highlighted is not None:
+                self.highlight(self._highlighted, zoom=False)
+
+
+class ArtistMap(PointCloud):
+    """The 2-D map of the artist embedding; axes are meaningless there, so they are hidden."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        item = self.plot.getPlotItem()
+        item.hideAxis("left")
+        item.hideAxis("bottom")
+        item.setAspectLocked(True)   # distances on the map mean something in every direction
+        self._apply_palette()
+
+    def set_points(self, x, y, size_values, categories, names, listeners, your_plays) -> None:
+        """All artists at once: coordinates, a size value each (e.g. log listeners), a category
+        (OTHER / IN_LIBRARY / RECOMMENDED), name, listener count and the person's plays."""
+        self._set_cloud(x, y, scaled_sizes(size_values), categories, names, listeners, your_plays)
+
+    def _styled_axes(self) -> tuple[str, ...]:
+        return ()
+
+
+class NormPlot(PointCloud):
+    """Embedding norm against listener count (log x): do popular artists get longer vectors?"""
+
+    POINT_PX = 5.0
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        item = self.plot.getPlotItem()
+        item.setLabel("bottom", "listeners")
+        item.setLabel("left", "embedding norm")
+        item.showGrid(x=True, y=True, alpha=0.15)
+        # The points are placed at log10(listeners) by us (a scatter item has no log mode);
+        # the axis only labels the ticks as powers of ten.
+        item.getAxis("bottom").setLogMode(True)
+        self._norms = np.empty(0)
+        self._apply_palette()
+
+    def set_points(self, listeners, norms, categories, names, your_plays) -> None:
+        listeners = np.asarray(listeners)
+        self._norms = np.asarray(norms, dtype=float)
+        x = np.log10(np.maximum(listeners, 1))
+        self._set_cloud(x, self._norms, self.POINT_PX, categories, names, listeners, your_plays)
+
+    def describe(self, index: int) -> str:
+        return f"{super().describe(index)}<br>norm {self._norms[index]:.3f}"
+
+
+def _escape(text: str) -> str:
+    """Artist names go into HTML labels: "<" and "&" must not be read as markup."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,0 +1,240 @@
+"""A sortable, filterable table of a pandas DataFrame (recommendations, similar artists, …).
+
+One table model does both sorting and filtering on whole columns with
+pandas/numpy (no per-row Python in a proxy model), so tens of thousands of
+rows stay quick: the model keeps the full frame and an array of the row
+positions shown, in the order shown. Filtering is accent- and
+case-insensitive over the text columns (see ``search_key``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, Qt, Signal
+from PySide6.QtGui import QGuiApplication, QKeySequence
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QLineEdit, QTableView, QVBoxLayout, QWidget
+
+from musicrec_gui.ui.widgets.search_key import search_key
+
+KINDS = ("int", "float", "text", "bool")
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str      # column of the DataFrame
+    header: str   # shown in the table header
+    kind: str     # "int" (1,234), "float" (0.123), "text" or "bool" (✓)
+
+
+def format_cell(value, kind: str) -> str:
+    """The text of one cell; missing values are blank."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    if kind == "int":
+        return f"{int(value):,}"
+    if kind == "float":
+        return f"{float(value):.3f}"
+    if kind == "bool":
+        return "✓" if bool(value) else ""
+    return str(value)
+
+
+def _plain(value):
+    """numpy scalars to Python ones, so a row dict is easy to use and compare."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+class FrameModel(QAbstractTableModel):
+    """The frame's chosen columns, with the rows in ``view`` (positions) shown in that order."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.frame = pd.DataFrame()
+        self.columns: list[Column] = []
+        self.view = np.empty(0, dtype=np.int64)
+        self._order = self.view      # all rows, in the current sort order
+        self._mask = np.empty(0, dtype=bool)   # rows passing the filter
+        self._row_keys = pd.Series(dtype=str)  # search text of each row
+        self._values: list[np.ndarray] = []    # each shown column as an array: fast cell reads
+
+    def set_frame(self, frame: pd.DataFrame, columns: list[Column]) -> None:
+        self.beginResetModel()
+        self.frame = frame.reset_index(drop=True)
+        self.columns = list(columns)
+        count = len(self.frame)
+        self._order = np.arange(count)
+        self._mask = np.ones(count, dtype=bool)
+        # (DataFrame.at costs ~30 µs a cell, too slow for a view asking thousands of cells.)
+        self._values = [self.frame[c.key].to_numpy() for c in self.columns]
+        # One search string per row over the text columns; the separator is no letter, so a
+        # match cannot span two columns.
+        keys = [[search_key(format_cell(v, "text")) for v in values]
+                for c, values in zip(self.columns, self._values) if c.kind == "text"]
+        self._row_keys = pd.Series(["\x1f".join(parts) for parts in zip(*keys)] if keys else [""] * count,
+                                   dtype=object)
+        self.view = self._order
+        self.endResetModel()
+
+    # -- Qt model interface ----------------------------------------------------------
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.view)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.columns)
+
+    def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        column = self.columns[index.column()]
+        value = self._values[index.column()][self.view[index.row()]]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return format_cell(value, column.kind)
+        if role == Qt.ItemDataRole.ToolTipRole and column.kind == "text":
+            return format_cell(value, column.kind)   # names cut off by a narrow column
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            if column.kind in ("int", "float"):
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            if column.kind == "bool":
+                return int(Qt.AlignmentFlag.AlignCenter)
+        if role == Qt.ItemDataRole.UserRole:
+            return _plain(value)
+        return None
+
+    def headerData(self, section: int, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.columns[section].header
+        return None
+
+    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
+        """Sort by a column on its values (numbers as numbers); column -1 restores the frame's order."""
+        self.layoutAboutToBeChanged.emit()
+        if column < 0 or column >= len(self.columns):
+            self._order = np.arange(len(self.frame))
+        else:
+            spec = self.columns[column]
+            values = self.frame[spec.key]
+            if spec.kind == "text":
+                values = values.map(lambda v: search_key(str(v)) if pd.notna(v) else None)
+            elif spec.kind == "bool":
+                values = values.astype("boolean").astype("Int8")
+            ascending = order == Qt.SortOrder.AscendingOrder
+            # Stable, blanks last either way.
+            self._order = values.sort_values(ascending=ascending, kind="stable", na_position="last").index.to_numpy()
+        self._update_view()
+        self.layoutChanged.emit()
+
+    # -- filtering and reading back ------------------------------------------------------
+    def set_filter(self, text: str) -> None:
+        needle = search_key(text) if text.strip() else ""
+        self.beginResetModel()
+        if needle:
+            self._mask = self._row_keys.str.contains(needle, regex=False).to_numpy(dtype=bool)
+        else:
+            self._mask = np.ones(len(self.frame), dtype=bool)
+        self._update_view()
+        self.endResetModel()
+
+    def _update_view(self) -> None:
+        self.view = self._order[self._mask[self._order]]
+
+    def row(self, row: int) -> dict:
+        """All of the frame's values (not only the shown columns) of a shown row."""
+        return {key: _plain(value) for key, value in self.frame.iloc[int(self.view[row])].items()}
+
+
+class ResultsTable(QWidget):
+    """A filter field above a sortable table; ``row_activated(dict)`` on double-click or Enter."""
+
+    row_activated = Signal(dict)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = FrameModel(self)
+        self.filter_field = QLineEdit(placeholderText="Filter…", clearButtonEnabled=True)
+        self.filter_field.textChanged.connect(self._filter_changed)
+        self.count_label = QLabel()
+        self.count_label.setEnabled(False)   # secondary text: the disabled colour of the palette
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        # Rows one text line high plus a little air, whatever the font size.
+        self.table.verticalHeader().setDefaultSectionSize(round(self.fontMetrics().height() * 1.5))
+        header = self.table.horizontalHeader()
+        header.setSortIndicatorClearable(True)   # a third click gives back the original order
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.table.setSortingEnabled(True)
+        # Not QTableView.activated: on some desktops that fires on a single click. Enter and
+        # Copy are caught in eventFilter.
+        self.table.doubleClicked.connect(lambda index: self._activate(index.row()))
+        self.table.installEventFilter(self)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.filter_field)
+        layout.addWidget(self.table)
+        layout.addWidget(self.count_label)
+
+    def set_frame(self, frame: pd.DataFrame, columns: list[tuple[str, str, str] | Column]) -> None:
+        """Show ``frame``; ``columns`` are (key, header, kind) with kind one of int, float, text, bool."""
+        specs = [c if isinstance(c, Column) else Column(*c) for c in columns]
+        for spec in specs:
+            if spec.kind not in KINDS:
+                raise ValueError(f"unknown column kind {spec.kind!r} (use one of {', '.join(KINDS)})")
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.model.set_frame(frame, specs)
+        self.model.set_filter(self.filter_field.text())
+        self._fit_columns(specs)
+        self._update_count()
+
+    def current_frame(self) -> pd.DataFrame:
+        """The shown rows (filtered, in the shown order) and shown columns, under their frame keys."""
+        keys = [c.key for c in self.model.columns]
+        return self.model.frame.iloc[self.model.view][keys].reset_index(drop=True)
+
+    def copy_to_clipboard(self) -> str:
+        """Copy the shown rows as tab-separated text with a header line, as shown; returns the text."""
+        columns = self.model.columns
+        lines = ["\t".join(c.header for c in columns)]
+        shown = self.model.frame.iloc[self.model.view]
+        for row in shown[[c.key for c in columns]].itertuples(index=False):
+            cells = (format_cell(value, c.kind) for value, c in zip(row, columns))
+            lines.append("\t".join(cell.replace("\t", " ").replace("\n", " ") for cell in cells))
+        text = "\n".join(lines) + "\n"
+        QGuiApplication.clipboard().setText(text)
+        return text
+
+    def eventFilter(self, watched, event) -> bool:
+        if watched is self.table and event.type() == QEvent.Type.KeyPress:
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self._activate(self.table.currentIndex().row())
+                return True
+            if event.matches(QKeySequence.StandardKey.Copy):
+                self.copy_to_clipboard()
+                return True
+        return super().eventFilter(watched, event)
+
+    def _activate(self, row: int) -> None:
+        if 0 <= row < len(self.model.view):
+            self.row_activated.emit(self.model.row(row))
+
+    def _filter_changed(self, text: str) -> None:
+        self.model.set_filter(text)
+        self._update_count()
+
+    def _update_count(self) -> None:
+        shown, total = len(self.model.view), len(self.model.frame)
+        self.count_label.setText(f"{total:,} rows" if shown == total else f"{shown:,} of {total:,} rows")
+
+    def _fit_columns(self, specs: list[Column]) -> None:
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.resizeColumnsToContents()   # Qt measures a sample of rows, fine for big frames
+        # The first text column (the name) takes the spare width.
+        for number, spec in enumerate(specs):
+            if spec.kind == "text":
+                header.setSectionResizeMode(number, QHeaderView.ResizeMode.Stretch)
+                break
