@@ -23,6 +23,7 @@ from musicrec_gui.ui.icons import app_icon, icon, retheme, set_icon
 from musicrec_gui.ui.importing import ImportFlow
 from musicrec_gui.ui.jobs import Job, JobFailure, JobRunner
 from musicrec_gui.ui.log import LogDialog, install_excepthook, log_buffer
+from musicrec_gui.ui.model_state import ActiveModel, ModelGate, load_active_model
 from musicrec_gui.ui.pages.library_page import LibraryPage
 from musicrec_gui.ui.pages.needs_model_page import NeedsModelPage
 from musicrec_gui.ui.pages.train_page import TrainPage
@@ -34,6 +35,9 @@ from musicrec_gui.ui.widgets.job_status import JobStatus
 # Sidebar entries: key, title, icon.  Ctrl+1… follow this order.
 PAGES = (("library", "Library", "library"), ("train", "Train", "train"), ("artists", "Artists", "artists"),
          ("similar", "Similar", "similar"), ("for_you", "For you", "for_you"), ("map", "Map", "map"))
+
+# The pages that show a trained model: key → factory(window) returning a widget with set_model().
+EXPLORE_PAGES: dict = {}
 
 NEEDS_MODEL = {
     "artists": "The artists the model rates highest overall — its artist biases, a popularity-like ranking.",
@@ -67,6 +71,7 @@ class MainWindow(QMainWindow):
         self.runner = JobRunner(self)
         self.runner.failed.connect(self._job_failed)
         self.runner.finished.connect(self._job_finished)
+        self.models = ActiveModel(self)
         self.imports = ImportFlow(self, store, self.runner, settings)
         self.imports.store_changed.connect(self.refresh)
         self.imports.notice.connect(self.show_notice)
@@ -80,6 +85,7 @@ class MainWindow(QMainWindow):
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.runner.cancel)
 
         self._restore_state()
+        self.load_saved_model()
         self.refresh()
 
     # -- construction ---------------------------------------------------------------
@@ -109,9 +115,11 @@ class MainWindow(QMainWindow):
         self.pages: dict[str, QWidget] = {"welcome": self.welcome, "library": self.library, "train": self.train}
         for key, title, icon_name in PAGES:
             if key in NEEDS_MODEL:
-                page = NeedsModelPage(title, icon_name, NEEDS_MODEL[key])
-                page.train_requested.connect(lambda: self.show_page("train"))
-                self.pages[key] = page
+                placeholder = NeedsModelPage(title, icon_name, NEEDS_MODEL[key])
+                placeholder.train_requested.connect(lambda: self.show_page("train"))
+                factory = EXPLORE_PAGES.get(key)
+                self.pages[key] = ModelGate(placeholder, lambda f=factory: f(self), self.models) \
+                    if factory else placeholder
         self.stack = QStackedWidget()
         for page in self.pages.values():
             self.stack.addWidget(page)
@@ -256,6 +264,16 @@ class MainWindow(QMainWindow):
         self.imports.import_paths(paths)
 
     # -- state -------------------------------------------------------------------------
+    def load_saved_model(self) -> Job | None:
+        """Bring back the active saved model in the background (after a restart, no retraining)."""
+        from musicrec_gui.core.engine import registry
+
+        if registry.active_id() is None or self.runner.busy:
+            return None
+        job = self.runner.start("Loading the saved model", load_active_model)
+        job.succeeded.connect(lambda loaded: self.models.set_model(*loaded) if loaded[0] is not None else None)
+        return job
+
     def _restore_state(self) -> None:
         geometry = self.settings.get(options.WINDOW_GEOMETRY)
         if geometry.isEmpty() or not self.restoreGeometry(geometry):
