@@ -1,11 +1,40 @@
-"""``musicrec-gui`` / ``python -m musicrec_gui``: start the desktop app."""
+"""``musicrec-gui`` / ``python -m musicrec_gui`` / the frozen ``MusicRec``: start the desktop app.
+
+``--version`` and ``--self-test`` are answered before Qt is loaded, so they work
+without a display.  A file named ``portable`` next to the executable keeps the
+store and settings in a ``MusicRec-data`` folder beside it.
+"""
 from __future__ import annotations
 
+import os
 import sys
+from pathlib import Path
+
+from musicrec_gui import APP_NAME, __version__
+from musicrec_gui.core.paths import HOME_ENV
+
+PORTABLE_MARKER = "portable"
+PORTABLE_FOLDER = "MusicRec-data"
+
+
+def portable_home(executable: str | None = None) -> Path | None:
+    """The data folder of a portable install, or ``None`` when no marker sits beside the executable."""
+    folder = Path(executable or sys.executable).resolve().parent
+    return folder / PORTABLE_FOLDER if (folder / PORTABLE_MARKER).is_file() else None
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if "--version" in argv:
+        print(f"{APP_NAME} {__version__}")
+        return 0
+    home = portable_home()
+    if home is not None and not os.environ.get(HOME_ENV):
+        os.environ[HOME_ENV] = str(home)
+    if "--self-test" in argv:
+        from musicrec_gui.selftest import run_self_test
+
+        return run_self_test()
     from musicrec_gui.ui.main_window import run_app
 
     return run_app(argv)

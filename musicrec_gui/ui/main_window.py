@@ -5,10 +5,11 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QApplication, QHBoxLayout, QListWidget, QListWidgetItem, QMainWindow,
                                QMessageBox, QStackedWidget, QVBoxLayout, QWidget)
@@ -335,4 +336,6 @@ def run_app(argv: list[str]) -> int:
         window.close()
         return 0
     window.show()
+    if os.environ.get("MUSICREC_EXIT_WHEN_SHOWN"):   # bench/startup.py: time to a visible window
+        QTimer.singleShot(0, lambda: (print("window-shown", flush=True), window.close()))
     return app.exec()
