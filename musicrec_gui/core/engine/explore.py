@@ -1,0 +1,259 @@
+"""What the model is for: bias ranking, similar artists, recommendations, fold-in.
+
+Everything works on a ``TrainedModel`` with numpy (17k × 64 floats is small), so it
+runs anywhere, without torch and without the device the model was trained on.
+
+Fold-in (research notes §2c): a listener added after training gets the vector and
+bias that minimise the SAME loss the model was trained with — weighted squared
+error on their artists, the count-weighted L2 terms and the gravity term — with
+μ, the artist biases and the artist embeddings fixed.  With x_i = [q_i; 1],
+θ = [p; b], t_j = value_j − μ − c_j and γ' = γ·W/(N·M) that is the ridge system
+
+    (Xᵀ diag(w) X + Λ + γ' Σ_i x_i x_iᵀ) θ = Xᵀ (w ∘ t) − γ' Σ_i (μ + c_i) x_i
+
+with Λ = diag(λ_f ρ … λ_f ρ, λ_b ρ), ρ = (1 + n)^power.  The same matrix explains
+a score: p·q_i + b = Σ_j w_j t_j x_iᵀ A⁻¹ x_j (minus the gravity pull), so each
+listened artist j has its own share of the score — "because you listen to j".
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from musicrec_gui.core.engine.bundle import TrainedModel
+from musicrec_gui.core.engine.errors import EngineError
+from musicrec_gui.core.engine.objective import pair_weights, reg_row_weights
+from musicrec_gui.core.engine.settings import Settings
+from musicrec_gui.core.names import normalize_name
+
+MAX_CANDIDATES = 20
+
+
+@dataclass(frozen=True)
+class ArtistBias:
+    artist: str
+    bias: float
+    listeners: int
+    plays: int
+
+
+@dataclass(frozen=True)
+class SimilarArtist:
+    artist: str
+    score: float
+    listeners: int
+
+
+@dataclass(frozen=True)
+class SimilarResult:
+    query: str | None                 # the artist matched, None when ambiguous or unknown
+    metric: str                       # "dot" or "cosine"
+    results: tuple[SimilarArtist, ...]
+    candidates: tuple[str, ...] = ()  # several names matched: pick one of these
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    artist: str
+    score: float                      # the model's prediction (minus any novelty penalty)
+    listeners: int
+    because: tuple[str, ...]          # listened artists contributing most to the score
+
+
+# -- bias ranking -----------------------------------------------------------------
+def bias_ranking(model: TrainedModel, n: int = 50, min_listeners: int = 1) -> list[ArtistBias]:
+    """Artists by learned bias, highest first, among those with ≥ ``min_listeners``."""
+    eligible = np.flatnonzero(model.artist_listeners >= min_listeners)
+    order = eligible[np.lexsort((eligible, -model.artist_bias[eligible]))][:n]
+    return [ArtistBias(str(model.artist_names[i]), float(model.artist_bias[i]),
+                       int(model.artist_listeners[i]), int(model.artist_plays[i])) for i in order]
+
+
+# -- names ------------------------------------------------------------------------
+def find_artists(model: TrainedModel, name: str) -> np.ndarray:
+    """Artist indices for ``name``: the normalised exact match (the most listened one
+    if several share it), else every artist whose normalised name contains it,
+    most listened first."""
+    key = normalize_name(name)
+    if not key:
+        return np.zeros(0, dtype=np.int64)
+    norms = pd.Series(model.artist_norms, dtype=object)
+    exact = np.flatnonzero((norms == key).to_numpy())
+    if exact.size:
+        return exact[np.argsort(-model.artist_listeners[exact], kind="stable")][:1]
+    inside = np.flatnonzero(norms.str.contains(key, regex=False).to_numpy())
+    return inside[np.argsort(-model.artist_listeners[inside], kind="stable")]
+
+
+def find_listener(model: TrainedModel, name: str | None) -> int:
+    """A listener's row: by name (exact, then normalised), or the first person when None."""
+    kinds = np.asarray(model.listener_kinds, dtype=object)
+    if name is None:
+        people = np.flatnonzero(kinds == "person")
+        if not people.size:
+            raise EngineError("the model has no personal listener; import your history, "
+                              "retrain, or name a listener")
+        return int(people[0])
+    names = np.asarray(model.listener_names, dtype=object)
+    exact = np.flatnonzero(names == name)
+    if not exact.size:
+        key = normalize_name(name)
+        exact = np.flatnonzero([normalize_name(str(n)) == key for n in names])
+    if not exact.size:
+        raise EngineError(f"no listener named {name!r} in this model")
+    return int(exact[0])
+
+
+# -- similar artists ----------------------------------------------------------------
+def similar_artists(model: TrainedModel, name: str, n: int = 20, metric: str = "dot",
+                    min_listeners: int = 1) -> SimilarResult:
+    """Artists closest to ``name`` by embedding dot product (favours popular artists)
+    or cosine (finds niche ones); the query itself is left out."""
+    if metric not in ("dot", "cosine"):
+        raise EngineError("metric must be 'dot' or 'cosine'")
+    found = find_artists(model, name)
+    if found.size == 0:
+        return SimilarResult(None, metric, ())
+    if found.size > 1:
+        return SimilarResult(None, metric, (), tuple(str(model.artist_names[i])
+                                                     for i in found[:MAX_CANDIDATES]))
+    query = int(found[0])
+    Q = model.artist_emb.astype(np.float64)
+    scores = Q @ Q[query]
+    if metric == "cosine":
+        norms = np.linalg.norm(Q, axis=1)
+        scores = scores / np.maximum(norms * norms[query], 1e-12)
+    scores[model.artist_listeners < min_listeners] = -np.inf
+    scores[query] = -np.inf
+    order = _top(scores, n)
+    return SimilarResult(str(model.artist_names[query]), metric, tuple(
+        SimilarArtist(str(model.artist_names[i]), float(scores[i]), int(model.artist_listeners[i]))
+        for i in order))
+
+
+# -- fold-in and recommendations -----------------------------------------------------
+@dataclass(frozen=True)
+class FoldIn:
+    vector: np.ndarray     # p (k,)
+    bias: float            # b
+    system: np.ndarray     # A, (k+1) × (k+1)
+    artists: np.ndarray    # the listener's artist indices
+    pull: np.ndarray       # w ∘ t, each listened artist's pull on θ
+
+
+def fold_in(artist_emb: np.ndarray, artist_bias: np.ndarray, mu: float, settings: Settings,
+            weight_total: float, n_listeners: int, artists: np.ndarray,
+            values: np.ndarray) -> FoldIn:
+    """The new listener's (p, b) minimising the training loss with the artist side fixed.
+
+    ``weight_total`` and ``n_listeners`` are the training loss's constants (Σw and N).
+    """
+    artists = np.asarray(artists, dtype=np.int64)
+    values = np.asarray(values, dtype=np.float64)
+    Q = artist_emb.astype(np.float64)
+    c = artist_bias.astype(np.float64)
+    m, k = Q.shape
+    X = np.hstack([Q[artists], np.ones((len(artists), 1))])
+    w = pair_weights(values, settings.confidence).astype(np.float64)
+    pull = w * (values - mu - c[artists])
+    rho = float(reg_row_weights(np.array([len(artists)]), settings.reg_count_power)[0])
+    A = (X.T * w) @ X
+    A[np.arange(k), np.arange(k)] += settings.reg_factors * rho
+    A[k, k] += settings.reg_biases * rho
+    rhs = X.T @ pull
+    if settings.gravity > 0:
+        g = settings.gravity * weight_total / (n_listeners * m)
+        a = mu + c
+        gram = np.empty((k + 1, k + 1))
+        gram[:k, :k] = Q.T @ Q
+        gram[:k, k] = gram[k, :k] = Q.sum(0)
+        gram[k, k] = m
+        A += g * gram
+        rhs -= g * np.append(a @ Q, a.sum())
+    theta = np.linalg.solve(A, rhs)
+    return FoldIn(theta[:k], float(theta[k]), A, artists, pull)
+
+
+def fold_in_listener(model: TrainedModel, artists: np.ndarray, plays: np.ndarray) -> FoldIn:
+    """Fold in a listener given their artist indices and raw play counts."""
+    from musicrec_gui.core.engine.dataset import transform_plays
+
+    values = transform_plays(np.asarray(plays), model.transform, model.value_mean, model.value_std)
+    return fold_in(model.artist_emb, model.artist_bias, model.mu, model.settings,
+                   model.weight_total, model.n_listeners, artists, values)
+
+
+def recommend(model: TrainedModel, listener: str | None = None, n: int = 20,
+              novelty: float = 0.0, because: int = 3) -> list[Recommendation]:
+    """Unplayed artists for a listener of the model, best first.
+
+    ``novelty`` > 0 subtracts novelty·log(1 + listeners) from each score, favouring
+    less-known artists.
+    """
+    row = find_listener(model, listener)
+    artists, values = model.played(row)
+    explanation = fold_in(model.artist_emb, model.artist_bias, model.mu, model.settings,
+                          model.weight_total, model.n_listeners, artists, values)
+    base = model.mu + float(model.listener_bias[row])
+    return _recommend(model, model.listener_emb[row], base, explanation, n, novelty, because)
+
+
+def recommend_for_plays(model: TrainedModel, artists: np.ndarray, plays: np.ndarray,
+                        n: int = 20, novelty: float = 0.0, because: int = 3) -> list[Recommendation]:
+    """Recommendations for a listener the model has not seen (fold-in, no retraining)."""
+    folded = fold_in_listener(model, artists, plays)
+    return _recommend(model, folded.vector, model.mu + folded.bias, folded, n, novelty, because)
+
+
+def _recommend(model: TrainedModel, vector: np.ndarray, base: float, explanation: FoldIn,
+               n: int, novelty: float, because: int) -> list[Recommendation]:
+    Q = model.artist_emb.astype(np.float64)
+    scores = base + model.artist_bias.astype(np.float64) + Q @ np.asarray(vector, np.float64)
+    if novelty:
+        scores = scores - novelty * np.log1p(model.artist_listeners)
+    scores[explanation.artists] = -np.inf
+    order = _top(scores, n)
+    reasons = _because(model, explanation, order, because)
+    return [Recommendation(str(model.artist_names[i]), float(scores[i]),
+                           int(model.artist_listeners[i]), reasons[r]) for r, i in enumerate(order)]
+
+
+def _because(model: TrainedModel, fold: FoldIn, items: np.ndarray, count: int) -> list[tuple[str, ...]]:
+    """For each item, the listened artists with the largest positive share of its score."""
+    if count <= 0 or fold.artists.size == 0 or items.size == 0:
+        return [()] * len(items)
+    X = np.hstack([model.artist_emb[fold.artists].astype(np.float64), np.ones((fold.artists.size, 1))])
+    Z = np.linalg.solve(fold.system, X.T)                    # A⁻¹ x_j for every listened j
+    targets = np.hstack([model.artist_emb[items].astype(np.float64), np.ones((items.size, 1))])
+    share = (targets @ Z) * fold.pull                        # items × listened
+    out = []
+    for row in share:
+        best = np.argsort(-row, kind="stable")[:count]
+        best = best[row[best] > 0]
+        out.append(tuple(str(model.artist_names[fold.artists[j]]) for j in best))
+    return out
+
+
+# -- embedding views -------------------------------------------------------------------
+@dataclass(frozen=True)
+class EmbeddingNorms:
+    names: np.ndarray       # (M,) object
+    norms: np.ndarray       # (M,) float
+    listeners: np.ndarray   # (M,) int
+
+
+def embedding_norms(model: TrainedModel) -> EmbeddingNorms:
+    """Artist embedding norm beside listener count (norm grows with popularity)."""
+    return EmbeddingNorms(model.artist_names, np.linalg.norm(model.artist_emb, axis=1),
+                          model.artist_listeners)
+
+
+def _top(scores: np.ndarray, n: int) -> np.ndarray:
+    """Indices of the n highest finite scores, ties to the lower index."""
+    finite = np.flatnonzero(np.isfinite(scores))
+    if finite.size > n:
+        cut = np.partition(scores[finite], finite.size - n)[finite.size - n]
+        finite = finite[scores[finite] >= cut]
+    return finite[np.lexsort((finite, -scores[finite]))][:n]

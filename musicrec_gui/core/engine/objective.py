@@ -1,0 +1,156 @@
+"""The training loss for one dataset and one set of settings, on one device.
+
+    loss = Σ_B w·(pred − value)² / Σ_B w                       (data, batch B)
+         + [Σ_u λ_f ρ_u ‖p_u‖² + Σ_i λ_f ρ_i ‖q_i‖²
+            + Σ_u λ_b ρ_u b_u² + Σ_i λ_b ρ_i c_i²] / W          (L2, W = Σ_train w)
+         + γ · g                                                (gravity, closed form)
+
+with w = 1 + confidence·max(value, 0) and ρ_row = (1 + training pairs of the row)^power.
+For a full batch this is the MAP objective of PMF divided by W; for mini-batches the
+data term is the batch's weighted mean, so every batch estimates the same loss.
+
+``init_biases`` solves for μ and the biases with the embeddings at zero (a few
+alternating closed-form passes of the same loss): without it Adam spends its first
+tens of steps only walking μ from the data mean to where gravity wants it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from musicrec_gui.core.engine.dataset import Dataset
+from musicrec_gui.core.engine.model import BiasedPMF
+from musicrec_gui.core.engine.pairs import PairIndex
+from musicrec_gui.core.engine.settings import Settings
+
+
+@dataclass(frozen=True, eq=False)
+class Batch:
+    index: PairIndex
+    value: torch.Tensor
+    weight: torch.Tensor
+    weight_sum: float
+
+
+def pair_weights(values: np.ndarray, confidence: float) -> np.ndarray:
+    """Weight of each observed pair: 1 + confidence·value (never below 1)."""
+    return (1.0 + confidence * np.maximum(values.astype(np.float64), 0.0)).astype(np.float32)
+
+
+def reg_row_weights(counts: np.ndarray, power: float) -> np.ndarray:
+    """(1 + count)^power: 1 everywhere for power 0, busier rows more for power > 0."""
+    return np.power(1.0 + counts.astype(np.float64), power).astype(np.float32)
+
+
+class Objective:
+    """Batches, weights and the loss of ``settings`` over ``data.train`` on ``device``."""
+
+    def __init__(self, data: Dataset, settings: Settings, device: torch.device) -> None:
+        self.settings = settings
+        self.device = device
+        self.n_listeners, self.n_artists = data.n_listeners, data.n_artists
+        train = data.train
+        weights = pair_weights(train.value, settings.confidence)
+        self.weight_total = float(weights.astype(np.float64).sum()) or 1.0
+        self.size = len(train)
+        listener_counts = np.bincount(train.listener, minlength=self.n_listeners)
+        artist_counts = np.bincount(train.artist, minlength=self.n_artists)
+        self.listener_reg = torch.from_numpy(reg_row_weights(listener_counts, settings.reg_count_power)).to(device)
+        self.artist_reg = torch.from_numpy(reg_row_weights(artist_counts, settings.reg_count_power)).to(device)
+        self.batches = self._make_batches(train.listener, train.artist, train.value, weights)
+        self._order_generator = torch.Generator().manual_seed(settings.seed + 1)
+        # kept for init_biases (numpy, CPU)
+        self._train = (train.listener, train.artist, train.value.astype(np.float64), weights.astype(np.float64))
+
+    def _make_batches(self, listener, artist, value, weight) -> list[Batch]:
+        """Fixed batches: a seeded partition of the pairs made once, so each batch's
+        sparse structure is built once; epochs shuffle only the batch order."""
+        n = listener.shape[0]
+        size = self.settings.batch_size or n
+        if size >= n:
+            chunks = [np.arange(n)]
+        else:
+            shuffle = np.random.default_rng(self.settings.seed + 2).permutation(n)
+            chunks = [np.sort(shuffle[s:s + size]) for s in range(0, n, size)]
+        def take(array, rows, dtype):
+            return torch.from_numpy(np.ascontiguousarray(array[rows])).to(self.device, dtype)
+
+        batches = []
+        for rows in chunks:
+            index = PairIndex(take(listener, rows, torch.int64), take(artist, rows, torch.int64),
+                              self.n_listeners, self.n_artists)
+            batches.append(Batch(index, take(value, rows, torch.float32)[index.order],
+                                 take(weight, rows, torch.float32)[index.order],
+                                 float(weight[rows].astype(np.float64).sum()) or 1.0))
+        return batches
+
+    def epoch_order(self) -> list[int]:
+        """The batch order for the next epoch (seeded; a single batch needs no shuffling)."""
+        if len(self.batches) == 1:
+            return [0]
+        return torch.randperm(len(self.batches), generator=self._order_generator).tolist()
+
+    # -- the loss -------------------------------------------------------------
+    def penalty(self, model: BiasedPMF) -> torch.Tensor:
+        s = self.settings
+        reg = (s.reg_factors * (_WeightedSquares.apply(model.listener_emb, self.listener_reg)
+                                + _WeightedSquares.apply(model.artist_emb, self.artist_reg))
+               + s.reg_biases * (_WeightedSquares.apply(model.listener_bias, self.listener_reg)
+                                 + _WeightedSquares.apply(model.artist_bias, self.artist_reg)))
+        return reg / self.weight_total
+
+    def loss(self, model: BiasedPMF, batch: Batch) -> tuple[torch.Tensor, torch.Tensor]:
+        """(total loss, weighted mean squared error of the batch)."""
+        pred = batch.index.predict(model.mu, model.listener_bias, model.artist_bias,
+                                   model.listener_emb, model.artist_emb)
+        err = (pred - batch.value).square_()
+        data = (err @ batch.weight) / batch.weight_sum
+        total = data + self.penalty(model)
+        if self.settings.gravity > 0:
+            total = total + self.settings.gravity * model.gravity()
+        return total, data
+
+    # -- closed-form start for μ and the biases -----------------------------------
+    @torch.no_grad()
+    def init_biases(self, model: BiasedPMF, sweeps: int = 3) -> None:
+        s = self.settings
+        u, i, v, w = self._train
+        n, m, total = self.n_listeners, self.n_artists, self.weight_total
+        g = s.gravity / (n * m)                       # gravity weight of one pair
+        reg_u = s.reg_biases * self.listener_reg.cpu().numpy().astype(np.float64)
+        reg_i = s.reg_biases * self.artist_reg.cpu().numpy().astype(np.float64)
+        w_u, w_i = np.bincount(u, w, n), np.bincount(i, w, m)
+        mu, b, c = 0.0, np.zeros(n), np.zeros(m)
+        for _ in range(sweeps):
+            mu = ((w @ (v - b[u] - c[i])) / total - g * (m * b.sum() + n * c.sum())) / (1.0 + s.gravity)
+            b = _divide(np.bincount(u, w * (v - mu - c[i]), n) / total - g * (m * mu + c.sum()),
+                        w_u / total + reg_u / total + g * m)
+            c = _divide(np.bincount(i, w * (v - mu - b[u]), m) / total - g * (n * mu + b.sum()),
+                        w_i / total + reg_i / total + g * n)
+        # float32 on the CPU first: some devices (MPS) have no float64
+        model.mu.fill_(float(mu))
+        model.listener_bias.copy_(torch.from_numpy(b.astype(np.float32)).to(model.listener_bias.device))
+        model.artist_bias.copy_(torch.from_numpy(c.astype(np.float32)).to(model.artist_bias.device))
+
+
+class _WeightedSquares(torch.autograd.Function):
+    """Σ_rows weight_row · ‖x_row‖², without the rows × k temporaries autograd would keep."""
+
+    @staticmethod
+    def forward(ctx, x, weight):
+        ctx.save_for_backward(x, weight)
+        squares = torch.linalg.vector_norm(x, dim=-1) ** 2 if x.dim() > 1 else x * x
+        return squares @ weight
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, weight = ctx.saved_tensors
+        w = weight[:, None] if x.dim() > 1 else weight
+        return x.mul(w).mul_(2.0 * grad), None
+
+
+def _divide(top: np.ndarray, bottom: np.ndarray) -> np.ndarray:
+    """top / bottom, and 0 where a row has no data, no penalty and no gravity."""
+    return np.divide(top, bottom, out=np.zeros_like(top), where=bottom > 0)

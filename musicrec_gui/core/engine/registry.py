@@ -1,0 +1,124 @@
+"""The saved models in ``paths.models_dir()``: list, save, choose the active one, delete.
+
+One folder per model (see ``persist``), named by creation time and preset, plus
+``active.json`` naming the model the app uses.  Listing reads only the small JSON
+sidecars; loading verifies the checksum.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from musicrec_gui.core import paths
+from musicrec_gui.core.engine.bundle import TrainedModel
+from musicrec_gui.core.engine.persist import load_model, read_meta, save_model
+from musicrec_gui.core.errors import ModelFileError
+
+ACTIVE_FILE = "active.json"
+_SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    id: str
+    name: str
+    created: str
+    dim: int
+    n_listeners: int
+    n_artists: int
+    evaluation: dict | None
+    active: bool
+    path: str
+
+
+def _root(root: Path | None) -> Path:
+    return Path(root) if root is not None else paths.models_dir()
+
+
+def _folder(model_id: str, root: Path | None) -> Path:
+    if not _SAFE_ID.match(model_id or ""):     # ids are folder names: no paths allowed
+        raise ModelFileError(f"invalid model id {model_id!r}")
+    return _root(root) / model_id
+
+
+def list_models(root: Path | None = None) -> list[ModelInfo]:
+    """Saved models, newest first; unreadable folders are skipped."""
+    base = _root(root)
+    active = active_id(base)
+    infos = []
+    for folder in sorted((p for p in base.iterdir() if p.is_dir()), reverse=True):
+        try:
+            meta = read_meta(folder)
+        except ModelFileError:
+            continue
+        shapes = meta.get("shapes", {})
+        emb = shapes.get("artist_emb", [0, 0])
+        infos.append(ModelInfo(
+            id=folder.name, name=meta.get("name") or folder.name, created=meta.get("created", ""),
+            dim=int(emb[1]) if len(emb) > 1 else 0,
+            n_listeners=int(shapes.get("listener_bias", [0])[0]), n_artists=int(emb[0]),
+            evaluation=meta.get("evaluation"), active=folder.name == active, path=str(folder)))
+    return infos
+
+
+def save(model: TrainedModel, name: str = "", activate: bool = True, root: Path | None = None) -> ModelInfo:
+    """Save ``model`` as a new entry (and make it the active one)."""
+    stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    label = re.sub(r"[^A-Za-z0-9_-]+", "-", name or "model").strip("-")[:40] or "model"
+    base = _root(root)
+    model_id, n = f"{stamp}-{label}", 1
+    while (base / model_id).exists():
+        n += 1
+        model_id = f"{stamp}-{label}-{n}"
+    save_model(model.replace(name=name or model.name), base / model_id)
+    if activate:
+        set_active(model_id, root)
+    return next(info for info in list_models(root) if info.id == model_id)
+
+
+def load(model_id: str | None = None, root: Path | None = None) -> TrainedModel:
+    """A saved model by id; without an id the active one (else the newest)."""
+    if model_id is None:
+        model_id = active_id(root)
+        if model_id is None:
+            models = list_models(root)
+            if not models:
+                raise ModelFileError("no trained model yet: train one first (musicrec train)")
+            model_id = models[0].id
+    folder = _folder(model_id, root)
+    if not folder.is_dir():
+        raise ModelFileError(f"no saved model {model_id!r}")
+    return load_model(folder)
+
+
+def active_id(root: Path | None = None) -> str | None:
+    base = _root(root)
+    try:
+        chosen = json.loads((base / ACTIVE_FILE).read_text(encoding="utf-8")).get("active")
+    except (OSError, ValueError, AttributeError):
+        return None
+    if isinstance(chosen, str) and _SAFE_ID.match(chosen) and (base / chosen).is_dir():
+        return chosen
+    return None
+
+
+def set_active(model_id: str, root: Path | None = None) -> None:
+    folder = _folder(model_id, root)
+    if not folder.is_dir():
+        raise ModelFileError(f"no saved model {model_id!r}")
+    (_root(root) / ACTIVE_FILE).write_text(json.dumps({"active": model_id}), encoding="utf-8")
+
+
+def delete(model_id: str, root: Path | None = None) -> None:
+    """Remove a saved model; if it was active, no model is active afterwards."""
+    folder = _folder(model_id, root)
+    if not folder.is_dir():
+        raise ModelFileError(f"no saved model {model_id!r}")
+    was_active = active_id(root) == model_id
+    shutil.rmtree(folder)
+    if was_active:
+        (_root(root) / ACTIVE_FILE).unlink(missing_ok=True)

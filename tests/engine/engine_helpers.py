@@ -1,0 +1,43 @@
+"""Engine test helpers: where the shared bench data is, small synthetic datasets."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
+SPLIT = SHARED / "bench" / "split_seed42.npz"
+HETREC = SHARED / "data" / "hetrec2011-lastfm-2k"
+
+
+def shared_file(path: Path) -> Path:
+    """``path`` under ../shared, or a skip saying so (a failure when CI is set)."""
+    if not path.exists():
+        message = f"shared data not found: {path.resolve()} (expected ../shared beside the repo)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+def synthetic_frames(n_listeners: int = 60, n_artists: int = 40, seed: int = 0, per_listener: int = 12):
+    """Store-shaped frames with a simple taste structure (two groups of listeners)."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for u in range(n_listeners):
+        group = u % 2
+        pool = np.arange(n_artists // 2) + group * (n_artists // 2)
+        chosen = rng.choice(pool, size=min(per_listener, len(pool)), replace=False)
+        for a in chosen:
+            rows.append((100 + u, 1000 + int(a), int(rng.integers(1, 500))))
+    plays = pd.DataFrame(rows, columns=["listener_id", "artist_id", "plays"]).astype("int64")
+    artists = pd.DataFrame({"artist_id": np.arange(1000, 1000 + n_artists, dtype=np.int64),
+                            "name": [f"Artist {a}" for a in range(n_artists)],
+                            "norm": [f"artist {a}" for a in range(n_artists)]})
+    listeners = pd.DataFrame({"listener_id": np.arange(100, 100 + n_listeners, dtype=np.int64),
+                              "name": ["you"] + [f"user{u}" for u in range(1, n_listeners)],
+                              "kind": ["person"] + ["community"] * (n_listeners - 1)})
+    return plays, artists, listeners
