@@ -6,6 +6,7 @@ store and settings in a ``MusicRec-data`` folder beside it.
 """
 from __future__ import annotations
 
+import multiprocessing
 import os
 import sys
 from pathlib import Path
@@ -24,6 +25,12 @@ def portable_home(executable: str | None = None) -> Path | None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # A frozen app re-runs this entry point in child processes (t-SNE runs in one):
+    # freeze_support() turns those runs into workers instead of second windows.
+    multiprocessing.freeze_support()
+    # Before torch loads: idle OpenMP threads sleep instead of spinning, which keeps
+    # training from crawling when the GUI or another program needs a core.
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     argv = list(sys.argv[1:] if argv is None else argv)
     if "--version" in argv:
         print(f"{APP_NAME} {__version__}")

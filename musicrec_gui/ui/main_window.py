@@ -24,9 +24,14 @@ from musicrec_gui.ui.icons import app_icon, icon, retheme, set_icon
 from musicrec_gui.ui.importing import ImportFlow
 from musicrec_gui.ui.jobs import Job, JobFailure, JobRunner
 from musicrec_gui.ui.log import LogDialog, install_excepthook, log_buffer
+from musicrec_gui.ui.gc_on_gui_thread import GuiThreadCollector
 from musicrec_gui.ui.model_state import ActiveModel, ModelGate, load_active_model
+from musicrec_gui.ui.pages.artists_page import ArtistsPage
+from musicrec_gui.ui.pages.for_you_page import ForYouPage
 from musicrec_gui.ui.pages.library_page import LibraryPage
+from musicrec_gui.ui.pages.map_page import MapPage
 from musicrec_gui.ui.pages.needs_model_page import NeedsModelPage
+from musicrec_gui.ui.pages.similar_page import SimilarPage
 from musicrec_gui.ui.pages.train_page import TrainPage
 from musicrec_gui.ui.pages.welcome_page import WelcomePage
 from musicrec_gui.ui.settings import Settings
@@ -38,7 +43,7 @@ PAGES = (("library", "Library", "library"), ("train", "Train", "train"), ("artis
          ("similar", "Similar", "similar"), ("for_you", "For you", "for_you"), ("map", "Map", "map"))
 
 # The pages that show a trained model: key → factory(window) returning a widget with set_model().
-EXPLORE_PAGES: dict = {}
+EXPLORE_PAGES: dict = {"artists": ArtistsPage, "similar": SimilarPage, "for_you": ForYouPage, "map": MapPage}
 
 NEEDS_MODEL = {
     "artists": "The artists the model rates highest overall — its artist biases, a popularity-like ranking.",
@@ -321,6 +326,7 @@ def run_app(argv: list[str]) -> int:
     app.setWindowIcon(app_icon())
     log_buffer()
     install_excepthook()
+    collector = GuiThreadCollector(parent=app)  # noqa: F841  (lives as long as the app)
     try:
         store = Store.open()
     except StoreError as exc:

@@ -45,9 +45,11 @@ LAST_IMPORT_FOLDER: Option[str] = Option("persist/last_import_folder", str, "")
 LAST_COMMUNITY_FOLDER: Option[str] = Option("persist/last_community_folder", str, "")
 PERSON: Option[str] = Option("setting/person", str, "you")          # whose exports, by default
 HETREC_URL: Option[str] = Option("setting/hetrec_url", str, "")      # empty: the built-in address
+TRAIN_PRESET: Option[str] = Option("setting/train_preset", str, "discover")   # or "predict", "custom"
+TRAIN_SETTINGS: Option[str] = Option("setting/train_settings", str, "")       # engine Settings as JSON
 
 OPTIONS: tuple[Option, ...] = (WINDOW_GEOMETRY, LAST_PAGE, LAST_IMPORT_FOLDER, LAST_COMMUNITY_FOLDER,
-                               PERSON, HETREC_URL)
+                               PERSON, HETREC_URL, TRAIN_PRESET, TRAIN_SETTINGS)
 
 VERSION_KEY = "application/settings_version"
 

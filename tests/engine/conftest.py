@@ -26,9 +26,3 @@ def small_data():
 
     return build_dataset(*synthetic_frames(), valid_share=0.2, seed=3)
 
-
-def pytest_collection_modifyitems(items):
-    # torch labels sparse CSR "beta" (pairs.py filters this outside pytest too).
-    for item in items:
-        if "tests/engine" in str(item.fspath).replace("\\", "/"):
-            item.add_marker(pytest.mark.filterwarnings("ignore:Sparse CSR tensor support is in beta"))

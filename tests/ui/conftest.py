@@ -14,11 +14,20 @@ from PySide6.QtWidgets import QApplication
 from musicrec_gui.core.formats.base import LISTEN_COLUMNS, Chunk, Format, Source
 from musicrec_gui.core.store import Store
 from musicrec_gui.ui import jobs
+from musicrec_gui.ui.gc_on_gui_thread import GuiThreadCollector
 from musicrec_gui.ui.main_window import MainWindow
 from musicrec_gui.ui.settings import Settings
 
 
 JOB_TIMEOUT_MS = 30_000
+
+
+@pytest.fixture(scope="session", autouse=True)
+def gc_on_gui_thread(qapp):
+    """As in the app: the garbage collector runs on the GUI thread only (see gc_on_gui_thread)."""
+    collector = GuiThreadCollector()
+    yield
+    collector.stop()
 
 
 @pytest.fixture(autouse=True)
@@ -62,7 +71,7 @@ def drop_paths(widget, paths) -> bool:
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
     centre = QPoint(widget.width() // 2, widget.height() // 2)
-    enter = QDragEnterEvent(QPointF(centre), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+    enter = QDragEnterEvent(centre, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
                             Qt.KeyboardModifier.NoModifier)
     QApplication.sendEvent(widget, enter)
     if not enter.isAccepted():

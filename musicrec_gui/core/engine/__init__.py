@@ -11,6 +11,7 @@ torch is only imported by the modules that need it):
 * ``model``       – the biased PMF module and the closed-form gravity term.
 * ``objective``   – the training loss (weighted squared error + L2 + gravity) and the
                     closed-form bias initialisation.
+* ``optim``       – Adam and SGD with momentum (in place; no torch._dynamo import).
 * ``schedules``   – learning-rate schedules (constant, step, one-cycle).
 * ``trainer``     – the training loop: events, stop token, early stopping, divergence guard.
 * ``lr_finder``   – the exponential learning-rate sweep and its suggestion.
@@ -22,4 +23,5 @@ torch is only imported by the modules that need it):
 * ``projection``  – 2-D PCA at once, t-SNE as a cancellable job.
 * ``persist``     – save/load without pickle, checksummed.
 * ``registry``    – the saved models in ``paths.models_dir()``, and the active one.
+* ``errors``      – ``EngineError``, the engine's deliberate error.
 """

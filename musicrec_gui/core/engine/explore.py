@@ -24,7 +24,7 @@ import pandas as pd
 
 from musicrec_gui.core.engine.bundle import TrainedModel
 from musicrec_gui.core.engine.errors import EngineError
-from musicrec_gui.core.engine.objective import pair_weights, reg_row_weights
+from musicrec_gui.core.engine.weights import pair_weights, reg_row_weights
 from musicrec_gui.core.engine.settings import Settings
 from musicrec_gui.core.names import normalize_name
 

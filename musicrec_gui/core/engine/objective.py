@@ -24,6 +24,7 @@ from musicrec_gui.core.engine.dataset import Dataset
 from musicrec_gui.core.engine.model import BiasedPMF
 from musicrec_gui.core.engine.pairs import PairIndex
 from musicrec_gui.core.engine.settings import Settings
+from musicrec_gui.core.engine.weights import pair_weights, reg_row_weights
 
 
 @dataclass(frozen=True, eq=False)
@@ -32,16 +33,6 @@ class Batch:
     value: torch.Tensor
     weight: torch.Tensor
     weight_sum: float
-
-
-def pair_weights(values: np.ndarray, confidence: float) -> np.ndarray:
-    """Weight of each observed pair: 1 + confidence·value (never below 1)."""
-    return (1.0 + confidence * np.maximum(values.astype(np.float64), 0.0)).astype(np.float32)
-
-
-def reg_row_weights(counts: np.ndarray, power: float) -> np.ndarray:
-    """(1 + count)^power: 1 everywhere for power 0, busier rows more for power > 0."""
-    return np.power(1.0 + counts.astype(np.float64), power).astype(np.float32)
 
 
 class Objective:

@@ -13,9 +13,12 @@ import warnings
 
 import torch
 
-# Sparse CSR support is labelled "beta" by torch; what we use is stable since 2.0.
-warnings.filterwarnings("ignore", message="Sparse CSR tensor support is in beta",
-                        category=UserWarning)
+# torch labels sparse CSR "beta" (what we use is stable since 2.0) and warns once per
+# process: trigger that one warning here, silenced, instead of in the user's first run.
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    torch.sparse_csr_tensor(torch.zeros(2, dtype=torch.int64), torch.zeros(0, dtype=torch.int64),
+                            torch.zeros(0), size=(1, 1), check_invariants=False)
 
 
 class PairIndex:

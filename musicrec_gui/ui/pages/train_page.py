@@ -1,24 +1,390 @@
-"""The Train page — an internal stub until the engine lands (it replaces this module).
+"""The Train page: settings, learning-rate finder, embedding-size search, live training, saved models.
 
-The real page will start training through ``window.runner.start(...)``; see
-``musicrec_gui/ui/jobs.py``.
+A thin layer over the engine: every job body lives in ``ui/training/tasks``
+and runs through ``window.runner`` (never on the GUI thread); this module only
+starts jobs, routes their events to the panels and hands finished models to
+``window.models``, which the Artists, Similar, For you and Map pages follow.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from functools import partial
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (QGroupBox, QHBoxLayout, QLabel, QPushButton, QScrollArea, QSizePolicy, QStackedWidget,
+                               QTabWidget, QVBoxLayout, QWidget)
+
+from musicrec_gui.core.engine import registry
+from musicrec_gui.core.engine.settings import PRESETS, Settings
+from musicrec_gui.core.errors import MusicRecError
+from musicrec_gui.core.jobs import StopToken
+from musicrec_gui.ui import settings as options
+from musicrec_gui.ui.icons import set_icon
+from musicrec_gui.ui.jobs import Job
+from musicrec_gui.ui.training import tasks
+from musicrec_gui.ui.training.dim_panel import SIZES, TRIAL_EPOCHS, DimPanel
+from musicrec_gui.ui.training.empty_state import EmptyState
+from musicrec_gui.ui.training.lr_panel import LrPanel
+from musicrec_gui.ui.training.models_panel import ModelsPanel
+from musicrec_gui.ui.training.relay import BatchPoints
+from musicrec_gui.ui.training.run_panel import RunPanel, epochs_text
+from musicrec_gui.ui.training.settings_form import PRESET_TITLES, SettingsForm
+from musicrec_gui.ui.widgets.lr_plot import rate_text
 from musicrec_gui.ui.widgets.text import heading
+
+STOP_TIP = ("End training now and keep the best weights so far; you are asked whether to save them. "
+            "(Cancel in the status bar throws the run away instead.)")
 
 
 class TrainPage(QWidget):
-    def __init__(self, window=None, parent: QWidget | None = None) -> None:
+    def __init__(self, window, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        title = heading("Train")
-        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        note = QLabel("Training arrives with the engine.", alignment=Qt.AlignmentFlag.AlignCenter)
+        self.main = window            # not "self.window": that is QWidget.window()
+        self.store = window.store
+        self.runner = window.runner
+        self.job: Job | None = None   # the page's own running job
+        self._stop: StopToken | None = None   # its Stop request, when it can be stopped
+        self._pending = None          # a TrainOutcome waiting for Save / Discard
+        self._lr_record: dict | None = None    # travel into the next saved model
+        self._dim_record: dict | None = None
+        self._shown_model = None      # the model whose record the run panel shows
+        self._devices_known = False
+        self._has_plays = False
+
+        self.form = SettingsForm()
+        self._restore_form()
+        self.lr_button = QPushButton("Find learning rate")
+        self.lr_button.setToolTip("Sweep the learning rate from fresh weights and suggest one (about "
+                                  "a hundred training steps; the form is not changed until you choose)")
+        self.dim_button = QPushButton("Search embedding size")
+        self.dim_button.setToolTip(f"Train sizes {', '.join(map(str, SIZES))} for {TRIAL_EPOCHS} epochs each "
+                                   "and put the best into the form")
+        self.train_button = QPushButton("Train")
+        set_icon(self.train_button, "train")
+        self.train_button.setToolTip("Train a model with these settings (Ctrl+Return)")
+        self.train_button.setDefault(True)
+        self.stop_button = QPushButton("Stop")
+        self.stop_button.setToolTip(STOP_TIP)
+        self.lr_button.clicked.connect(self.find_learning_rate)
+        self.dim_button.clicked.connect(self.search_embedding_size)
+        self.train_button.clicked.connect(self.train)
+        self.stop_button.clicked.connect(self.stop)
+        QShortcut(QKeySequence("Ctrl+Return"), self, self.train,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+
+        self.run_panel = RunPanel()
+        self.lr_panel = LrPanel()
+        self.dim_panel = DimPanel()
+        self.models_panel = ModelsPanel()
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.run_panel, "Training")
+        self.tabs.addTab(self.lr_panel, "Learning rate")
+        self.tabs.addTab(self.dim_panel, "Embedding size")
+        self.tabs.addTab(self.models_panel, "Saved models")
+        self.tabs.setDocumentMode(True)
+
+        self.empty = EmptyState()
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self._build_main())
+        self.stack.addWidget(self.empty)
         layout = QVBoxLayout(self)
-        layout.addStretch()
-        layout.addWidget(title)
-        layout.addWidget(note)
-        layout.addStretch()
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.stack)
+
+        self.form.changed.connect(self._remember_form)
+        self.lr_panel.rate_picked.connect(self._rate_picked)
+        self.models_panel.use_requested.connect(self.use_model)
+        self.models_panel.delete_confirmed.connect(self.delete_model)
+        self.run_panel.prompt.save_clicked.connect(self.save_pending)
+        self.run_panel.prompt.discard_clicked.connect(self.discard_pending)
+        self.run_panel.warning.log_requested.connect(window.open_log)
+        self.empty.library_requested.connect(lambda: window.show_page("library"))
+        self.runner.started.connect(self._update_buttons)
+        self.runner.finished.connect(self._runner_finished)
+        window.models.changed.connect(self._model_changed)
+        window.imports.store_changed.connect(self.refresh)
+        self.refresh()
+
+    def _build_main(self) -> QWidget:
+        settings_box = QGroupBox("Settings")
+        inner = QVBoxLayout(settings_box)
+        inner.addWidget(self.form)
+        inner.addStretch()
+        # Only the form scrolls, and only in a window too short for it; the buttons stay in view.
+        form_scroll = QScrollArea()
+        form_scroll.setWidget(settings_box)
+        form_scroll.setWidgetResizable(True)
+        form_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        form_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        form_scroll.setMinimumWidth(settings_box.minimumSizeHint().width()
+                                    + form_scroll.verticalScrollBar().sizeHint().width())
+        tools = QHBoxLayout()
+        tools.addWidget(self.lr_button)
+        tools.addWidget(self.dim_button)
+        run = QHBoxLayout()
+        run.addWidget(self.train_button, 2)
+        run.addWidget(self.stop_button, 1)
+        left = QVBoxLayout()
+        left.setContentsMargins(0, 0, 0, 0)
+        left.addWidget(form_scroll, 1)
+        left.addLayout(tools)
+        left.addLayout(run)
+        column = QWidget()
+        column.setLayout(left)
+        column.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)
+
+        intro = QLabel("Learns from every play count in your library, yours and the community's, on this "
+                       "computer. The window stays usable while it trains.", wordWrap=True)
+        intro.setEnabled(False)
+        body = QHBoxLayout()
+        body.addWidget(column)
+        body.addWidget(self.tabs, 1)
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addWidget(heading("Train"))
+        layout.addWidget(intro)
+        layout.addLayout(body, 1)
+        return page
+
+    # -- state ----------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Re-read whether there is anything to train on, and the saved models."""
+        self._has_plays = bool(self.store.scalar("SELECT EXISTS (SELECT 1 FROM plays)"))
+        self.stack.setCurrentWidget(self.stack.widget(0) if self._has_plays else self.empty)
+        self._list_models()
+        self._update_buttons()
+
+    def _list_models(self) -> None:
+        self.models_panel.set_models(registry.list_models(), self.main.models.model_id or registry.active_id())
+
+    def _update_buttons(self, *_args) -> None:
+        idle = not self.runner.busy
+        for button in (self.lr_button, self.dim_button, self.train_button):
+            button.setEnabled(self._has_plays and idle)
+        self.stop_button.setEnabled(self.job is not None and self._stop is not None and not self._stop.stopped)
+        self.models_panel.set_busy(not idle)
+        self.run_panel.prompt.save_button.setEnabled(idle)
+
+    def _runner_finished(self, _job) -> None:
+        self._update_buttons()
+        if not self._devices_known and self.isVisible():
+            self._detect_devices()
+
+    def shown(self):
+        """Put the Train page on screen and return the window (``--screenshots`` grabs it)."""
+        self.main.show_page("train")
+        return self.main
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.refresh()
+        if not self._devices_known:
+            self._detect_devices()
+
+    def _detect_devices(self) -> None:
+        # Knowing about a GPU means importing torch (a second or two): a job, not the GUI thread.
+        if self.runner.busy:
+            return   # tried again when the runner is free (_runner_finished)
+        self._devices_known = True
+        job = self.runner.start("Looking for a graphics card", tasks.detect_devices)
+        job.succeeded.connect(self.form.set_devices)
+
+    def _restore_form(self) -> None:
+        key = self.main.settings.get(options.TRAIN_PRESET)
+        text = self.main.settings.get(options.TRAIN_SETTINGS)
+        try:
+            settings = Settings.from_json(text) if text else PRESETS[key]
+        except (MusicRecError, KeyError, ValueError, TypeError):   # older or hand-edited: start afresh
+            key, settings = "discover", PRESETS["discover"]
+        self.form.set_settings(settings, key)
+
+    def _remember_form(self) -> None:
+        self.main.settings.set(options.TRAIN_PRESET, self.form.preset_key())
+        self.main.settings.set(options.TRAIN_SETTINGS, self.form.settings().to_json())
+
+    # -- starting and stopping jobs ---------------------------------------------------------
+    def _start(self, name: str, fn, stop: StopToken | None = None) -> Job | None:
+        if self.runner.busy:
+            self.main.show_notice(f"“{self.runner.current.name}” is still running: wait for it or cancel it first.")
+            return None
+        self._stop = stop
+        self.job = self.runner.start(name, fn)
+        self.job.finished.connect(self._job_finished)
+        self._update_buttons()
+        return self.job
+
+    def _job_finished(self) -> None:
+        self.job = None
+        self._stop = None
+        self._update_buttons()
+
+    def stop(self) -> None:
+        """Stop the page's job: training keeps its best weights; the finder and search keep what they have."""
+        if self._stop is not None:
+            self._stop.stop()
+            self.stop_button.setEnabled(False)
+
+    # -- learning-rate finder --------------------------------------------------------------
+    def find_learning_rate(self) -> Job | None:
+        stop = StopToken()
+        job = self._start("Finding the learning rate",
+                          partial(tasks.find_rate, self.store, self.form.settings(), stop), stop)
+        if job is None:
+            return None
+        self._remember_form()
+        self.lr_panel.start()
+        self.tabs.setCurrentWidget(self.lr_panel)
+        job.event.connect(self._lr_event)
+        job.succeeded.connect(self._lr_done)
+        job.cancelled.connect(lambda: self.lr_panel.stopped_without_result("Cancelled."))
+        job.failed.connect(lambda failure: self.lr_panel.stopped_without_result(failure.message))
+        return job
+
+    def _lr_event(self, event) -> None:
+        # The worker imported the engine before it could send this: no import cost here.
+        from musicrec_gui.core.engine.lr_finder import LRFinderEvent
+
+        if isinstance(event, LRFinderEvent):
+            self.lr_panel.add_step(event)
+
+    def _lr_done(self, result) -> None:
+        self._lr_record = result.to_dict()
+        self.lr_panel.show_result(result.lrs, result.losses, result.smoothed, result.suggestion,
+                                  result.trustworthy, result.message, result.stopped)
+
+    def _rate_picked(self, rate: float) -> None:
+        self.form.set_rate(rate)
+        self.main.show_notice(f"Learning rate {rate_text(rate)} is now in the settings.")
+
+    # -- embedding-size search -------------------------------------------------------------
+    def search_embedding_size(self) -> Job | None:
+        settings = self.form.settings()
+        stop = StopToken()
+        job = self._start("Searching the embedding size",
+                          partial(tasks.search_sizes, self.store, settings, SIZES, TRIAL_EPOCHS, stop), stop)
+        if job is None:
+            return None
+        self._remember_form()
+        self.dim_panel.start(SIZES, "recall" if settings.monitor == "recall" else "rmse")
+        self.tabs.setCurrentWidget(self.dim_panel)
+        job.event.connect(self._dim_event)
+        job.succeeded.connect(self._dim_done)
+        job.cancelled.connect(lambda: self.dim_panel.stopped_without_result("Cancelled."))
+        job.failed.connect(lambda failure: self.dim_panel.stopped_without_result(failure.message))
+        return job
+
+    def _dim_event(self, event) -> None:
+        from musicrec_gui.core.engine.dim_search import DimEvent
+
+        if isinstance(event, DimEvent):
+            self.dim_panel.add_size(event)
+
+    def _dim_done(self, result) -> None:
+        self._dim_record = result.to_dict()
+        best = self.dim_panel.finish(result)
+        if best is not None:
+            self.form.set_dim(best)
+            self.main.show_notice(f"Embedding size {best} did best; it is now in the settings.")
+
+    # -- training ---------------------------------------------------------------------------
+    def train(self) -> Job | None:
+        if not self.train_button.isEnabled():
+            return None
+        settings = self.form.settings()
+        name = f"{PRESET_TITLES[self.form.preset_key()]} · size {settings.dim}"
+        extras = {"lr_finder": self._lr_record, "dim_search": self._dim_record}
+        stop = StopToken()
+        job = self._start("Training", partial(tasks.train_model, self.store, settings, name, extras, stop), stop)
+        if job is None:
+            return None
+        self._remember_form()
+        self._pending = None
+        self.run_panel.start(settings.epochs)
+        self.tabs.setCurrentWidget(self.run_panel)
+        job.event.connect(self._train_event)
+        job.succeeded.connect(self._train_done)
+        job.cancelled.connect(lambda: self.run_panel.stopped_without_result("Training cancelled; nothing was saved."))
+        job.failed.connect(lambda failure: self.run_panel.stopped_without_result("Training failed: "
+                                                                                 + failure.message))
+        return job
+
+    def _train_event(self, event) -> None:
+        from musicrec_gui.core.engine.trainer import EpochEvent
+
+        if isinstance(event, BatchPoints):
+            self.run_panel.add_points(event)
+        elif isinstance(event, EpochEvent):
+            self.run_panel.add_epoch(event)
+
+    def _train_done(self, outcome) -> None:
+        result = outcome.result
+        headline = (f"<b>{outcome.model.name}</b> · {epochs_text(result.epochs_run)}, "
+                    f"best epoch {result.best_epoch}")
+        if result.message and not (result.stopped or result.diverged):   # those two are told elsewhere
+            headline += f" · {result.message}"
+        self.run_panel.finish(outcome, headline)
+        self._shown_model = outcome.model
+        if outcome.info is not None:
+            self._model_saved(outcome.model, outcome.info)
+        else:
+            self._pending = outcome
+
+    def save_pending(self) -> Job | None:
+        """Save the stopped (or diverged) run the page is asking about."""
+        outcome = self._pending
+        if outcome is None:
+            return None
+        job = self._start("Saving the model", partial(tasks.save_model, outcome.model, outcome.model.name))
+        if job is None:
+            return None
+        self.run_panel.prompt.save_button.setEnabled(False)
+        self.run_panel.prompt.discard_button.setEnabled(False)
+        job.succeeded.connect(lambda info: self._model_saved(outcome.model, info))
+        job.failed.connect(lambda _failure: self.run_panel.prompt.ask("Saving failed (see above). Try again?"))
+        return job
+
+    def discard_pending(self) -> None:
+        self._pending = None
+        self.run_panel.saved("Discarded; the model in use is unchanged.")
+
+    def _model_saved(self, model, info) -> None:
+        self._pending = None
+        self._shown_model = model
+        self.main.models.set_model(model, info.id)
+        self.run_panel.saved(f"Saved as “{info.name}”; the Artists, Similar, For you and Map pages use it now.")
+        self.main.show_notice(f"Model “{info.name}” saved and in use.")
+
+    # -- saved models ---------------------------------------------------------------------------
+    def use_model(self, model_id: str) -> Job | None:
+        job = self._start("Loading the model", partial(tasks.use_model, model_id))
+        if job is not None:
+            job.succeeded.connect(self._model_loaded)
+        return job
+
+    def _model_loaded(self, loaded) -> None:
+        model, model_id = loaded
+        self.main.models.set_model(model, model_id)
+        self.main.show_notice(f"Model “{model.name or model_id}” is now in use.")
+
+    def delete_model(self, model_id: str) -> None:
+        try:
+            registry.delete(model_id)
+        except (MusicRecError, OSError) as exc:
+            self.main.banner.show_error(f"The model could not be deleted: {exc}")
+        if model_id == self.main.models.model_id:
+            self.main.models.set_model(None, None)   # the other pages go back to "train a model first"
+        self._list_models()
+        self.main.show_notice("Model deleted.")
+
+    def _model_changed(self, model) -> None:
+        self._list_models()
+        if model is None or model is self._shown_model or self._stop is not None:
+            return   # nothing to show, already shown, or a run of this page is on screen
+        # A model chosen from the list or loaded at start-up: show how it was trained.
+        self._shown_model = model
+        self.run_panel.show_record(model)
+        record = model.lr_finder
+        if record and record.get("lrs"):
+            self.lr_panel.show_result(record["lrs"], record["losses"], record["smoothed"], record.get("suggestion"),
+                                      record.get("trustworthy", False), record.get("message", ""),
+                                      record.get("stopped", False), chosen=model.settings.lr)

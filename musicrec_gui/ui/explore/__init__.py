@@ -1,0 +1,1 @@
+"""Helpers shared by the exploring pages (Artists, Similar, For you, Map)."""

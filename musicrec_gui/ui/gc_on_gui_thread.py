@@ -1,0 +1,37 @@
+"""Run Python's garbage collector on the GUI thread only.
+
+Left automatic, the collector runs on whichever thread happens to allocate —
+also the job thread — and may destroy Qt objects there while the GUI thread is
+destroying others: the two can deadlock inside Qt.  So automatic collection is
+switched off and a timer on the GUI thread collects instead (the pattern
+pyqtgraph documents for the same problem).
+"""
+from __future__ import annotations
+
+import gc
+
+from PySide6.QtCore import QObject, QTimer
+
+
+class GuiThreadCollector(QObject):
+    """Create once, on the GUI thread, after the QApplication exists."""
+
+    def __init__(self, interval_ms: int = 500, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._thresholds = gc.get_threshold()
+        gc.disable()
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self.check)
+        self._timer.start(interval_ms)
+
+    def check(self) -> None:
+        """Collect the generations whose allocation counts passed their thresholds."""
+        counts = gc.get_count()
+        for generation in (2, 1, 0):
+            if counts[generation] > self._thresholds[generation]:
+                gc.collect(generation)
+                break
+
+    def stop(self) -> None:
+        self._timer.stop()
+        gc.enable()
