@@ -1,26 +1,12 @@
 """Engine test helpers: where the shared bench data is, small synthetic datasets."""
 from __future__ import annotations
 
-import os
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pytest
 
-SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
-SPLIT = SHARED / "bench" / "split_seed42.npz"
-HETREC = SHARED / "data" / "hetrec2011-lastfm-2k"
-
-
-def shared_file(path: Path) -> Path:
-    """``path`` under ../shared, or a skip saying so (a failure when CI is set)."""
-    if not path.exists():
-        message = f"shared data not found: {path.resolve()} (expected ../shared beside the repo)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return path
+from shared_data import HETREC, SPLIT
+from shared_data import require_shared as shared_file  # noqa: F401  (the engine tests' name for it)
 
 
 def synthetic_frames(n_listeners: int = 60, n_artists: int = 40, seed: int = 0, per_listener: int = 12):

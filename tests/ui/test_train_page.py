@@ -1,7 +1,6 @@
 """The Train page end to end: LR finder, size search, training, stop, save, saved models, responsiveness."""
 from __future__ import annotations
 
-import gc
 import math
 import statistics
 import time
@@ -22,18 +21,6 @@ from musicrec_gui.ui.training.dim_panel import SIZES
 from shared_data import HETREC, require_shared
 
 from .conftest import wait_idle
-
-
-@pytest.fixture(autouse=True)
-def collect_on_the_gui_thread():
-    """Python's cyclic GC runs on whichever thread allocates; on the job thread it may destroy Qt
-    objects of the GUI thread and deadlock with it (seen: QObject::~QObject on both threads).
-    So during these tests only the GUI thread collects, as pyqtgraph's GarbageCollector does."""
-    gc.collect()
-    gc.disable()
-    yield
-    gc.enable()
-    gc.collect()
 
 
 class _StandInPage(QWidget):

@@ -1,7 +1,6 @@
 """The Train page's parts on their own: the event relay, the stop token, the number box, the remembered form."""
 from __future__ import annotations
 
-import gc
 
 import pytest
 
@@ -17,18 +16,6 @@ from musicrec_gui.ui.training.relay import BatchPoints, Relay
 from musicrec_gui.ui.training.tasks import JointToken
 
 from .conftest import wait_idle
-
-
-@pytest.fixture(autouse=True)
-def collect_on_the_gui_thread():
-    """Python's cyclic GC runs on whichever thread allocates; on the job thread it may destroy Qt
-    objects of the GUI thread and deadlock with it (seen: QObject::~QObject on both threads).
-    So during these tests only the GUI thread collects, as pyqtgraph's GarbageCollector does."""
-    gc.collect()
-    gc.disable()
-    yield
-    gc.enable()
-    gc.collect()
 
 
 def _epoch(epoch: int, epochs: int = 3) -> EpochEvent:
