@@ -1,7 +1,6 @@
 """Engine test helpers: where the shared bench data is, small synthetic datasets."""
 from __future__ import annotations
 
-
 import numpy as np
 import pandas as pd
 
