@@ -51,3 +51,29 @@ def _months_between(first: str, last: str) -> list[str]:
         months.append(f"{year:04d}-{month:02d}")
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return months
+
+
+def listener_plays(store: Store, name: str) -> list[tuple[str, int]] | None:
+    """(normalised artist name, plays) of the listener called ``name`` (a person first);
+    ``None`` when the store has no such listener."""
+    connection = store.connection()
+    found = connection.execute("SELECT id FROM listeners WHERE name = ? ORDER BY kind DESC, id LIMIT 1",
+                               (name,)).fetchone()
+    if found is None:
+        return None
+    # One listener's rows only (the plays table's key starts with the listener), so this
+    # stays quick however large the community data is.
+    return connection.execute("SELECT a.norm, p.plays FROM plays p JOIN artists a ON a.id = p.artist_id "
+                              "WHERE p.listener_id = ?", (found[0],)).fetchall()
+
+
+def has_sources(store: Store) -> bool:
+    return store.scalar("SELECT EXISTS (SELECT 1 FROM sources)") == 1
+
+
+def has_plays(store: Store) -> bool:
+    return store.scalar("SELECT EXISTS (SELECT 1 FROM plays)") == 1
+
+
+def community_listener_count(store: Store) -> int:
+    return store.scalar("SELECT COUNT(*) FROM listeners WHERE kind = 'community'")

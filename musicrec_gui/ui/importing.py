@@ -14,7 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QWidget
 
-from musicrec_gui.core import download, importer, paths
+from musicrec_gui.core import download, importer, library, paths
 from musicrec_gui.core.formats.base import Source
 from musicrec_gui.core.jobs import Progress, StopToken
 from musicrec_gui.core.store import Store
@@ -60,7 +60,7 @@ def plan_job(paths_: list[str]):
 def _outcome(store: Store, reports: list[importer.SourceReport], person: str | None,
              title: str = "Import finished") -> ImportOutcome:
     match = importer.person_match(store, person) if person else None
-    community = store.scalar("SELECT COUNT(*) FROM listeners WHERE kind = 'community'")
+    community = library.community_listener_count(store)
     return ImportOutcome(reports, person, match, community, title)
 
 

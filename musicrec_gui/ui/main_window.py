@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (QApplication, QHBoxLayout, QListWidget, QListWidg
                                QMessageBox, QStackedWidget, QVBoxLayout, QWidget)
 
 from musicrec_gui import APP_ID, APP_NAME, __version__
-from musicrec_gui.core import importer
+from musicrec_gui.core import importer, library
 from musicrec_gui.core.errors import StoreError
 from musicrec_gui.core.store import Store
 from musicrec_gui.ui import settings as options
@@ -199,7 +199,7 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.pages[key])
 
     def _store_is_empty(self) -> bool:
-        return self.store.scalar("SELECT COUNT(*) FROM sources") == 0
+        return not library.has_sources(self.store)
 
     def refresh(self) -> None:
         """Re-read the store: after every import and undo."""

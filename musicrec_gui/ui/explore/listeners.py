@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from musicrec_gui.core import library
 from musicrec_gui.core.engine import explore
 from musicrec_gui.core.engine.bundle import TrainedModel
 from musicrec_gui.core.store import Store
@@ -126,15 +127,9 @@ class Listening:
 
     def _stored_plays(self, name: str) -> tuple[np.ndarray, np.ndarray] | None:
         """(model artist index or -1, plays) of a store listener; None when the store has no such listener."""
-        connection = self.store.connection()
-        found = connection.execute("SELECT id FROM listeners WHERE name = ? ORDER BY kind DESC, id LIMIT 1",
-                                   (name,)).fetchone()
-        if found is None:
+        rows = library.listener_plays(self.store, name)
+        if rows is None:
             return None
-        # One listener's rows only (the plays table's key starts with the listener), so this
-        # stays quick however large the community data is.
-        rows = connection.execute("SELECT a.norm, p.plays FROM plays p JOIN artists a ON a.id = p.artist_id "
-                                  "WHERE p.listener_id = ?", (found[0],)).fetchall()
         norms = [norm for norm, _ in rows]
         indices = self._by_norm.reindex(norms).fillna(-1).to_numpy(np.int64)
         return indices, np.array([plays for _, plays in rows], dtype=np.int64)

@@ -14,6 +14,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QGroupBox, QHBoxLayout, QLabel, QPushButton, QScrollArea, QSizePolicy, QStackedWidget,
                                QTabWidget, QVBoxLayout, QWidget)
 
+from musicrec_gui.core import library
 from musicrec_gui.core.engine import registry
 from musicrec_gui.core.engine.settings import PRESETS, Settings
 from musicrec_gui.core.errors import MusicRecError
@@ -149,7 +150,7 @@ class TrainPage(QWidget):
     # -- state ----------------------------------------------------------------------------
     def refresh(self) -> None:
         """Re-read whether there is anything to train on, and the saved models."""
-        self._has_plays = bool(self.store.scalar("SELECT EXISTS (SELECT 1 FROM plays)"))
+        self._has_plays = library.has_plays(self.store)
         self.stack.setCurrentWidget(self.stack.widget(0) if self._has_plays else self.empty)
         self._list_models()
         self._update_buttons()
