@@ -1,12 +1,13 @@
-"""Shared set-up for the engine benchmarks: where the data is, and the process settings.
+"""Shared set-up for the benchmarks: where the data is, and the process settings.
 
-``setup_process()`` mirrors the peer harness (``../shared/bench/peers/envsetup.py``):
-2 threads everywhere and, unless ``PLAIN=1``, glibc ``mallopt`` thresholds so big
-temporaries are reused instead of page-faulted afresh.  Call it before importing torch.
+``setup_process()`` applies the app's own runtime settings (``core/runtime.py``:
+OpenMP waiting policy, allocator thresholds) with 2 threads everywhere, as the
+peer harness does (``../shared/bench/peers/envsetup.py``), so our figures are
+measured as the app and the CLI run.  ``PLAIN=1`` leaves the allocator alone
+(to measure what the tuning is worth).  Call it before importing torch.
 """
 from __future__ import annotations
 
-import ctypes
 import os
 from pathlib import Path
 
@@ -15,21 +16,21 @@ SHARED = (REPO / ".." / "shared").resolve()
 SPLIT = SHARED / "bench" / "split_seed42.npz"
 HETREC = SHARED / "data" / "hetrec2011-lastfm-2k"
 PEERS_RUN = SHARED / "bench" / "peers" / "run.sh"
+BENCH_THREADS = 2
 
 
-def setup_process(threads: int = 2) -> str:
-    """Thread limits and (unless PLAIN=1) the allocator tweak; returns a description."""
-    for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NUMEXPR_NUM_THREADS"):
-        os.environ[name] = str(threads)
-    plain = os.environ.get("PLAIN") == "1"
-    if not plain:
-        try:
-            libc = ctypes.CDLL("libc.so.6")
-            libc.mallopt(-3, 32 * 1024 * 1024)   # M_MMAP_THRESHOLD
-            libc.mallopt(-1, 1 << 30)            # M_TRIM_THRESHOLD
-        except OSError:                          # not glibc
-            plain = True
+def setup_process(threads: int = BENCH_THREADS) -> str:
+    """The runtime settings with ``threads`` threads; returns the line describing them."""
+    from musicrec_gui.core import runtime
+
+    os.environ["NUMEXPR_NUM_THREADS"] = str(threads)
+    if os.environ.get("PLAIN") == "1":
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+        for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+            os.environ[name] = str(threads)
+    else:
+        runtime.configure(threads=threads)
     import torch
 
     torch.set_num_threads(threads)
-    return f"{threads} threads" + ("" if plain else ", mallopt(M_MMAP_THRESHOLD=32MiB, M_TRIM_THRESHOLD=1GiB)")
+    return runtime.describe()

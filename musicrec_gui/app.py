@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from musicrec_gui import APP_NAME, __version__
+from musicrec_gui.core import runtime
 from musicrec_gui.core.paths import HOME_ENV
 
 PORTABLE_MARKER = "portable"
@@ -28,9 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     # A frozen app re-runs this entry point in child processes (t-SNE runs in one):
     # freeze_support() turns those runs into workers instead of second windows.
     multiprocessing.freeze_support()
-    # Before torch loads: idle OpenMP threads sleep instead of spinning, which keeps
-    # training from crawling when the GUI or another program needs a core.
-    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    runtime.configure()   # before torch loads (threads, OpenMP waiting, allocator)
     argv = list(sys.argv[1:] if argv is None else argv)
     if "--version" in argv:
         print(f"{APP_NAME} {__version__}")

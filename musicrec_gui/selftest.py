@@ -66,28 +66,26 @@ def run_self_test(out=sys.stdout) -> int:
 
     with tempfile.TemporaryDirectory(prefix="musicrec-selftest-") as tmp:
         os.environ["MUSICREC_HOME"] = str(Path(tmp) / "home")
-        from musicrec_gui.core import importer
-        from musicrec_gui.core.engine import explore, registry
-        from musicrec_gui.core.engine.bundle import TrainedModel
-        from musicrec_gui.core.engine.dataset import dataset_from_store
         from musicrec_gui.core.engine.settings import preset
-        from musicrec_gui.core.engine.trainer import train
         from musicrec_gui.core.store import Store
+        from musicrec_gui.core.workflows import importing, training
+        from musicrec_gui.core.workflows.listening import Listening
 
         community, export = write_fixture(Path(tmp) / "fixture")
         store = Store.open()
-        reports = importer.import_paths(store, [community, export])
-        errors = [r.error for r in reports if r.error]
-        if errors:
-            say(f"FAIL import: {errors}")
+        outcome = importing.import_paths(store, [str(community), str(export)])
+        if outcome.failed:
+            say(f"FAIL import: {[r.error for r in outcome.failed]}")
             return 1
-        say(f"imported {sum(r.added for r in reports)} rows from {len(reports)} files")
-        data = dataset_from_store(store)
-        trainer, result = train(data, preset("discover", dim=16, epochs=30, seed=1))
-        say(f"trained {result.epochs_run} epochs in {result.seconds:.2f} s on {trainer.device}")
-        info = registry.save(TrainedModel.from_training(trainer, result), name="self-test")
-        model = registry.load(info.id)
-        picks = explore.recommend(model, "you", n=10)
+        say(f"imported {sum(r.added for r in outcome.reports)} rows from {len(outcome.reports)} files")
+        trained = training.train(store, preset("discover", dim=16, epochs=30, seed=1), name="self-test")
+        say(f"trained {trained.result.epochs_run} epochs in {trained.result.seconds:.2f} s")
+        model, _ = training.load_active()   # read back from disk: saving and loading work too
+        if model is None:
+            say("FAIL training: no model was saved")
+            return 1
+        listening = Listening(model, store)
+        picks = listening.recommend(listening.profile(), n=10)
         say("recommended: " + ", ".join(p.artist for p in picks))
         store.close()
         # "you" listen to Rock bands only: most picks must be Rock bands the person has not heard.

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from musicrec_gui.cli import main as cli_main
-from musicrec_gui.core import importer
+from musicrec_gui.core import importer, library
 from musicrec_gui.core.names import is_placeholder, normalize_name
 from musicrec_gui.core.store import Store
 
@@ -83,7 +83,7 @@ def test_reimport_is_idempotent_and_undo_restores(capsys):
     assert len(json.loads(out)["sources"]) == 1
     status, _, _ = run_cli(capsys, "undo", str(first.source_id))
     assert status == 0
-    assert importer.store_stats(store)["listens"] == 0
+    assert library.store_stats(store)["listens"] == 0
     assert store.scalar("SELECT COUNT(*) FROM artists") == 0
     status, _, err = run_cli(capsys, "undo", "999")
     assert status == 1 and "999" in err

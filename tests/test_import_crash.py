@@ -10,7 +10,7 @@ import textwrap
 
 import pytest
 
-from musicrec_gui.core import importer
+from musicrec_gui.core import importer, library
 from musicrec_gui.core.store import Store
 
 from shared_data import EXPORTS, require_shared
@@ -71,5 +71,5 @@ def test_kill_9_mid_import_leaves_store_unchanged(tmp_path):
     assert counts(store_path) == before
     # The store still works after the crash.
     store = Store(store_path)
-    assert importer.store_stats(store)["sources"] == 1
+    assert library.store_stats(store)["sources"] == 1
     store.close()

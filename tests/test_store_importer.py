@@ -7,7 +7,7 @@ import sqlite3
 import pandas as pd
 import pytest
 
-from musicrec_gui.core import importer
+from musicrec_gui.core import importer, library
 from musicrec_gui.core.errors import MusicRecError, StoreError
 from musicrec_gui.core.formats.base import COUNT_COLUMNS, LISTEN_COLUMNS, Chunk, Format, Source
 from musicrec_gui.core.jobs import Cancelled, StopToken
@@ -159,9 +159,9 @@ def test_artist_identity_by_normalised_name_and_mbid(store):
 def test_person_match_against_community(store):
     importer.import_source(store, source_of("u1|A|10\nu2|B|3\n", "c.txt"), COUNTS)
     importer.import_source(store, source_of("A|t|1\nA|t|2\nQ|t|3\n"), LISTENS)
-    match = importer.person_match(store, "you")
+    match = library.person_match(store, "you")
     assert match == {"name": "you", "artists": 2, "plays": 3, "matched_artists": 1, "matched_plays": 2}
-    stats = importer.store_stats(store)
+    stats = library.store_stats(store)
     assert (stats["people"], stats["community_listeners"], stats["listens"]) == (1, 2, 3)
 
 

@@ -9,7 +9,10 @@ import argparse
 import sys
 
 from musicrec_gui import __version__
+from musicrec_gui.cli.interrupts import INTERRUPTED
+from musicrec_gui.core import runtime
 from musicrec_gui.core.errors import MusicRecError
+from musicrec_gui.core.jobs import Cancelled
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -24,6 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    runtime.configure()
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
@@ -31,9 +35,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return int(args.func(args) or 0)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, Cancelled):
         print("musicrec: interrupted", file=sys.stderr)
-        return 130
+        return INTERRUPTED
     except MusicRecError as exc:
         print(f"musicrec: {exc}", file=sys.stderr)
         return 1

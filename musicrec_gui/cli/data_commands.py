@@ -5,16 +5,18 @@ import argparse
 import json
 import sys
 
+from musicrec_gui.cli.interrupts import INTERRUPTED, interrupts
 from musicrec_gui.cli.progress import TerminalProgress
-from musicrec_gui.core import importer
+from musicrec_gui.core import importer, library
 from musicrec_gui.core.jobs import Cancelled, StopToken
 from musicrec_gui.core.store import Store
+from musicrec_gui.core.workflows import importing
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("import", help="import listening exports or community datasets (files, folders, zips)")
     p.add_argument("paths", nargs="+", metavar="PATH")
-    p.add_argument("--listener", default=importer.DEFAULT_PERSON,
+    p.add_argument("--listener", default=library.DEFAULT_PERSON,
                    help="whose personal exports these are (default: %(default)s)")
     p.add_argument("--json", action="store_true", help="print one JSON result")
     p.set_defaults(func=cmd_import)
@@ -42,15 +44,18 @@ def register(sub: argparse._SubParsersAction) -> None:
 def cmd_import(args) -> int:
     store = Store.open()
     progress = TerminalProgress(enabled=not args.json)
+    token = StopToken()
     try:
-        reports = importer.import_paths(store, args.paths, person=args.listener,
-                                        token=StopToken(), report=progress)
-    except (Cancelled, KeyboardInterrupt):
+        # Ctrl-C cancels: every file of this command is rolled back, as the app's Cancel does.
+        with interrupts(token, token):
+            outcome = importing.import_paths(store, args.paths, person=args.listener, token=token, report=progress)
+    except Cancelled:
         progress.close()
         print("musicrec: import cancelled; the store is unchanged", file=sys.stderr)
-        return 130
+        return INTERRUPTED
     progress.close()
-    failed = [r for r in reports if r.error]
+    reports = outcome.reports
+    failed = outcome.failed
     if args.json:
         print(json.dumps({"sources": [r.to_json() for r in reports]}, ensure_ascii=False))
     else:
@@ -101,7 +106,7 @@ def cmd_sources(args) -> int:
 
 
 def cmd_undo(args) -> int:
-    importer.undo_source(Store.open(), args.source_id)
+    importing.undo(Store.open(), args.source_id)
     if args.json:
         print(json.dumps({"undone": args.source_id}))
     else:
@@ -110,7 +115,7 @@ def cmd_undo(args) -> int:
 
 
 def cmd_stats(args) -> int:
-    stats = importer.store_stats(Store.open())
+    stats = library.store_stats(Store.open())
     if args.json:
         print(json.dumps(stats, ensure_ascii=False))
         return 0

@@ -1,22 +1,27 @@
 """``musicrec train | lr-find | tune-dim | evaluate | biases | similar | recommend | models``.
 
-The engine on the command line.  Engine modules (and torch) are imported inside
-the commands, so ``musicrec --help`` and the data commands stay quick.
-Ctrl-C during training stops it gracefully: the best weights so far are kept
-and saved.
+The engine on the command line, through the same workflows as the app's Train,
+Artists, Similar and For you pages (``core/workflows``).  Engine modules (and
+torch) are imported inside the commands, so ``musicrec --help`` and the data
+commands stay quick.
+
+Ctrl-C during training, the finder or the size search stops it: training keeps
+its best weights but a stopped run is not saved (the model in use stays) unless
+``--keep-stopped`` asks for it; the command exits with 130.  A second Ctrl-C
+cancels at once.
 """
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import math
-import signal
 import sys
-import threading
 
+from musicrec_gui.cli.interrupts import INTERRUPTED, interrupts
 from musicrec_gui.cli.progress import TerminalProgress
-from musicrec_gui.core.jobs import Progress, StopToken
+from musicrec_gui.core.engine.settings import PRESETS
+from musicrec_gui.core.jobs import JointToken, StopToken
+from musicrec_gui.core.workflows.listening import DEFAULT_COUNT, METRICS
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -26,6 +31,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     lr.add_argument("--lr", type=float, help="learning rate (default: the preset's)")
     lr.add_argument("--lr-find", action="store_true", help="run the learning-rate finder first and use its suggestion")
     p.add_argument("--name", default="", help="a label for the saved model")
+    p.add_argument("--keep-stopped", action="store_true",
+                   help="save and use the model even when training is stopped with Ctrl-C")
     p.add_argument("--json", action="store_true", help="print one JSON result")
     p.set_defaults(func=cmd_train)
 
@@ -36,8 +43,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("tune-dim", help="try embedding sizes for a few epochs each and pick the best")
     _training_options(p)
-    p.add_argument("--dims", default="20,30,40,50,60", help="comma-separated sizes (default %(default)s)")
-    p.add_argument("--trial-epochs", type=int, help="epochs per size (default: half the preset's, at least 3)")
+    p.add_argument("--dims", help="comma-separated sizes (default: around the size in use, as the app does)")
+    p.add_argument("--trial-epochs", type=int,
+                   help="epochs per size (default: 3 with mini-batches, half the preset's with full batches)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_tune_dim)
 
@@ -50,7 +58,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_evaluate)
 
     p = sub.add_parser("biases", help="artists ranked by learned bias (active model)")
-    p.add_argument("-n", type=int, default=20, help="how many (default %(default)s)")
+    p.add_argument("-n", type=int, default=DEFAULT_COUNT, help="how many (default %(default)s)")
     p.add_argument("--min-listeners", type=int, default=1, help="only artists with this many listeners")
     p.add_argument("--model", metavar="ID", help="a saved model instead of the active one")
     p.add_argument("--json", action="store_true")
@@ -59,17 +67,19 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("similar", help="artists similar to NAME (active model)")
     p.add_argument("name", metavar="NAME")
     p.add_argument("--cosine", action="store_true", help="cosine instead of dot product (finds niche artists)")
-    p.add_argument("-n", type=int, default=20)
+    p.add_argument("-n", type=int, default=DEFAULT_COUNT)
     p.add_argument("--min-listeners", type=int, default=1)
     p.add_argument("--model", metavar="ID")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_similar)
 
     p = sub.add_parser("recommend", help="artists you have not played yet (active model)")
-    p.add_argument("--listener", metavar="NAME", help="whose recommendations (default: you)")
-    p.add_argument("-n", type=int, default=20)
-    p.add_argument("--novelty", type=float, default=0.0, metavar="X",
-                   help="popularity penalty: subtract X·log(1+listeners) (default 0)")
+    p.add_argument("--listener", metavar="NAME", help="whose recommendations (default: the first person)")
+    p.add_argument("-n", type=int, default=DEFAULT_COUNT)
+    p.add_argument("--discovery", type=float, default=0.0, metavar="X",
+                   help="-1 favours well-known artists, 1 artists few people know (default 0: as the model ranks)")
+    p.add_argument("--min-listeners", type=int, default=0, help="leave out artists with fewer listeners")
+    p.add_argument("--max-listeners", type=int, help="leave out artists with more listeners")
     p.add_argument("--model", metavar="ID")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_recommend)
@@ -83,7 +93,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _training_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--preset", choices=["discover", "predict"], default="discover",
+    p.add_argument("--preset", choices=list(PRESETS), default="discover",
                    help="discover: ranking; predict: play-count accuracy (default %(default)s)")
     p.add_argument("--dim", type=int, help="embedding size")
     p.add_argument("--epochs", type=int, help="training epochs")
@@ -96,65 +106,6 @@ def _settings(args):
 
     return preset(args.preset, dim=args.dim, epochs=args.epochs, lr=getattr(args, "lr", None),
                   device=args.device, threads=args.threads)
-
-
-def _store_dataset(settings):
-    from musicrec_gui.core.engine.dataset import dataset_from_store
-    from musicrec_gui.core.store import Store
-
-    return dataset_from_store(Store.open(), transform=settings.transform,
-                              min_listeners=settings.min_listeners, min_artists=settings.min_artists,
-                              valid_share=settings.valid_share, seed=settings.seed)
-
-
-@contextlib.contextmanager
-def _graceful_interrupt(token: StopToken):
-    """The first Ctrl-C asks the job to stop (it keeps its best weights); a second one aborts."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.getsignal(signal.SIGINT)
-
-    def handler(signum, frame):
-        if token.stopped:
-            raise KeyboardInterrupt
-        token.stop()
-        print("\nmusicrec: stopping after this batch (Ctrl-C again to abort)", file=sys.stderr)
-
-    signal.signal(signal.SIGINT, handler)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
-
-
-class _EngineProgress:
-    """Turns engine events into ``Progress`` lines for ``TerminalProgress``."""
-
-    def __init__(self, enabled: bool) -> None:
-        self.terminal = TerminalProgress(enabled=enabled)
-
-    def __call__(self, event) -> None:
-        from musicrec_gui.core.engine.dim_search import DimEvent
-        from musicrec_gui.core.engine.lr_finder import LRFinderEvent
-        from musicrec_gui.core.engine.trainer import EpochEvent
-
-        if isinstance(event, EpochEvent):
-            extra = "" if math.isnan(event.val_rmse) else f", val RMSE {event.val_rmse:.4f}"
-            extra += "" if math.isnan(event.val_recall) else f", val Recall@20 {event.val_recall:.4f}"
-            self.terminal(Progress("train", event.epoch, event.epochs,
-                                   f"loss {event.train_loss:.4f}{extra}, {event.samples_per_s:,.0f} pairs/s"))
-        elif isinstance(event, LRFinderEvent):
-            self.terminal(Progress("lr-find", event.step, event.steps,
-                                   f"lr {event.lr:.2e} loss {event.smoothed:.4f}"))
-        elif isinstance(event, DimEvent):
-            self.terminal(Progress("tune-dim", event.done, event.total,
-                                   f"dim {event.dim}: {event.metric} {event.value:.4f}"))
-        elif isinstance(event, Progress):
-            self.terminal(event)
-
-    def close(self) -> None:
-        self.terminal.close()
 
 
 def _print_json(data) -> None:
@@ -172,127 +123,127 @@ def _clean(data):
     return data
 
 
+def _store():
+    from musicrec_gui.core.store import Store
+
+    return Store.open()
+
+
 # -- train / lr-find / tune-dim -------------------------------------------------------
 def cmd_train(args) -> int:
-    from musicrec_gui.core.engine import registry
-    from musicrec_gui.core.engine.bundle import TrainedModel
-    from musicrec_gui.core.engine.evaluation import evaluate
-    from musicrec_gui.core.engine.lr_finder import find_lr
-    from musicrec_gui.core.engine.trainer import Trainer
+    from musicrec_gui.core.workflows import training
 
     settings = _settings(args)
-    data = _store_dataset(settings)
-    progress = _EngineProgress(enabled=not args.json)
-    token = StopToken()
-    lr_result = None
+    progress = TerminalProgress(enabled=not args.json)
+    stop, cancel = StopToken(), StopToken()
     try:
-        with _graceful_interrupt(token):
-            trainer = Trainer(data, settings)
-            if args.lr_find:
-                lr_result = find_lr(trainer, token, progress)
-                if lr_result.suggestion and lr_result.trustworthy and not lr_result.stopped:
-                    settings = settings.replace(lr=lr_result.suggestion)
-                    trainer = Trainer(data, settings)
-                elif not args.json:
-                    print(f"musicrec: learning-rate finder: {lr_result.message}; keeping lr {settings.lr:g}",
-                          file=sys.stderr)
-            result = trainer.fit(token, progress)
+        with interrupts(stop, cancel):
+            outcome = training.train(_store(), settings, name=args.name or args.preset, lr_find=args.lr_find,
+                                     token=cancel, report=progress, stop=stop)
     finally:
         progress.close()
-    evaluation = None
-    if len(data.valid):
-        evaluation = evaluate(trainer.model, data, data.valid,
-                              low=float(data.train.value.min()), high=float(data.train.value.max()),
-                              fit_seconds=result.seconds).to_dict()
-    bundle = TrainedModel.from_training(trainer, result, evaluation=evaluation,
-                                        lr_finder=lr_result.to_dict() if lr_result else None)
-    info = registry.save(bundle, name=args.name or args.preset)
+    result, evaluation = outcome.result, outcome.evaluation
+    info = outcome.info
+    if info is None and result.stopped and args.keep_stopped:
+        info = training.save(outcome.model)
+    rate = outcome.lr_finder
+    if rate is not None and not (rate.trustworthy and rate.suggestion) and not args.json:
+        print(f"musicrec: learning-rate finder: {rate.message}; kept lr {settings.lr:g}", file=sys.stderr)
     if args.json:
-        _print_json(({"model": info.id, "epochs": result.epochs_run, "best_epoch": result.best_epoch,
-                            "stopped": result.stopped, "diverged": result.diverged,
-                            "message": result.message, "seconds": result.seconds, "lr": settings.lr,
-                            "evaluation": evaluation}))
+        _print_json({"model": info.id if info else None, "saved": info is not None,
+                     "epochs": result.epochs_run, "best_epoch": result.best_epoch,
+                     "stopped": result.stopped, "diverged": result.diverged, "message": result.message,
+                     "seconds": result.seconds, "lr": outcome.model.settings.lr, "evaluation": evaluation})
     else:
-        print(f"trained {info.id}: {data.n_listeners:,} listeners × {data.n_artists:,} artists, "
-              f"{len(data.train):,} training pairs, {result.epochs_run} epochs in {result.seconds:.1f} s")
+        print(f"trained on {outcome.n_listeners:,} listeners × {outcome.n_artists:,} artists, "
+              f"{outcome.n_train:,} training pairs: {result.epochs_run} epochs in {result.seconds:.1f} s")
         if result.message:
             print(f"  {result.message}")
         if evaluation:
             print(f"  validation: RMSE {evaluation['rmse']:.4f}, Recall@20 {evaluation['recall_at_20']:.4f}, "
                   f"NDCG@20 {evaluation['ndcg_at_20']:.4f} (popularity Recall@20 "
                   f"{evaluation['popularity_recall_at_20']:.4f})")
-        print("  saved and made active")
-    return 1 if result.diverged else 0
+        if info is not None:
+            print(f"  saved as {info.id} and made active")
+        else:
+            print("  not saved: the model in use is unchanged"
+                  + (" (--keep-stopped saves a stopped run)" if result.stopped else ""))
+    if result.diverged:
+        return 1
+    return INTERRUPTED if result.stopped else 0
 
 
 def cmd_lr_find(args) -> int:
-    from musicrec_gui.core.engine.lr_finder import find_lr
-    from musicrec_gui.core.engine.trainer import Trainer
+    from musicrec_gui.core.workflows import training
 
-    settings = _settings(args)
-    data = _store_dataset(settings)
-    progress = _EngineProgress(enabled=not args.json)
-    token = StopToken()
+    progress = TerminalProgress(enabled=not args.json)
+    stop, cancel = StopToken(), StopToken()
     try:
-        with _graceful_interrupt(token):
-            result = find_lr(Trainer(data, settings), token, progress)
+        with interrupts(stop, cancel):
+            result = training.find_rate(_store(), _settings(args), token=cancel, report=progress, stop=stop)
     finally:
         progress.close()
     if args.json:
-        _print_json((result.to_dict()))
-        return 0
-    print(f"{len(result.lrs)} steps from {result.lrs[0]:.1e} to {result.lrs[-1]:.1e}" if result.lrs
-          else "no usable steps")
-    shown = "none" if result.suggestion is None else f"{result.suggestion:.3g}"
-    print(f"suggested learning rate: {shown} ({result.message})")
-    if not result.trustworthy:
-        print("  not trustworthy: keep the preset's rate or inspect the curve (--json)")
-    return 0
+        _print_json(result.to_dict())
+    else:
+        print(f"{len(result.lrs)} steps from {result.lrs[0]:.1e} to {result.lrs[-1]:.1e}" if result.lrs
+              else "no usable steps")
+        shown = "none" if result.suggestion is None else f"{result.suggestion:.3g}"
+        print(f"suggested learning rate: {shown} ({result.message})")
+        if not result.trustworthy:
+            print("  not trustworthy: keep the preset's rate or inspect the curve (--json)")
+    return INTERRUPTED if result.stopped else 0
 
 
 def cmd_tune_dim(args) -> int:
-    from musicrec_gui.core.engine.dim_search import search_dim
+    from musicrec_gui.core.errors import MusicRecError
+    from musicrec_gui.core.workflows import training
 
-    settings = _settings(args)
-    data = _store_dataset(settings)
-    dims = [int(d) for d in args.dims.split(",") if d.strip()]
-    progress = _EngineProgress(enabled=not args.json)
-    token = StopToken()
     try:
-        with _graceful_interrupt(token):
-            result = search_dim(data, settings, dims, args.trial_epochs, token, progress)
+        dims = tuple(int(d) for d in args.dims.split(",") if d.strip()) if args.dims else None
+    except ValueError:
+        raise MusicRecError(f"--dims must be whole numbers separated by commas, not {args.dims!r}") from None
+    progress = TerminalProgress(enabled=not args.json)
+    stop, cancel = StopToken(), StopToken()
+    try:
+        with interrupts(stop, cancel):
+            result = training.search_sizes(_store(), _settings(args), token=cancel, report=progress, stop=stop,
+                                           dims=dims, epochs=args.trial_epochs)
     finally:
         progress.close()
     if args.json:
-        _print_json((result.to_dict()))
-        return 0
-    for dim, value in zip(result.dims, result.values):
-        mark = "  <- best" if dim == result.best_dim else ""
-        print(f"dim {dim:4d}: validation {result.metric} {value:.4f}{mark}")
-    if result.stopped:
-        print("stopped by request")
-    return 0
+        _print_json(result.to_dict())
+    else:
+        for dim, value in zip(result.dims, result.values):
+            mark = "  <- best" if dim == result.best_dim else ""
+            print(f"dim {dim:4d}: validation {result.metric} {value:.4f}{mark}")
+        if result.stopped:
+            print("stopped by request")
+    return INTERRUPTED if result.stopped else 0
 
 
 # -- evaluate ----------------------------------------------------------------------
 def cmd_evaluate(args) -> int:
     from musicrec_gui.core.engine.dataset import load_split
     from musicrec_gui.core.engine.evaluation import export_factors, fit_and_evaluate
+    from musicrec_gui.core.engine.events import Relay
 
     settings = _settings(args)
     split = load_split(args.split, transform=settings.transform)
-    progress = _EngineProgress(enabled=not args.json)
-    token = StopToken()
+    progress = TerminalProgress(enabled=not args.json)
+    stop, cancel = StopToken(), StopToken()
     try:
-        with _graceful_interrupt(token):
-            trainer, result, evaluation = fit_and_evaluate(split, settings, token, progress)
+        with interrupts(stop, cancel):
+            trainer, result, evaluation = fit_and_evaluate(split, settings, JointToken(stop, cancel),
+                                                           Relay(progress, "evaluate", total=settings.epochs))
     finally:
         progress.close()
+    cancel.check()
     if args.export_factors:
         export_factors(args.export_factors, trainer.model, split, fit_seconds=evaluation.fit_seconds,
                        name=f"MusicRec {args.preset}", params=_describe(settings))
     if args.json:
-        _print_json((evaluation.to_json()))
+        _print_json(evaluation.to_json())
         return 0
     e = evaluation
     print(f"{'model':<22}{'RMSE':>8}{'Recall@20':>11}{'NDCG@20':>9}{'Cov@20':>8}{'fit s':>8}{'score s':>9}")
@@ -312,16 +263,15 @@ def _describe(settings) -> dict:
 
 
 # -- exploring the active model ------------------------------------------------------
-def _load_model(args):
+def _listening(args):
     from musicrec_gui.core.engine import registry
+    from musicrec_gui.core.workflows.listening import Listening
 
-    return registry.load(args.model)
+    return Listening(registry.load(args.model), _store())
 
 
 def cmd_biases(args) -> int:
-    from musicrec_gui.core.engine.explore import bias_ranking
-
-    rows = bias_ranking(_load_model(args), n=args.n, min_listeners=args.min_listeners)
+    rows = _listening(args).biases(args.n, min_listeners=args.min_listeners)
     if args.json:
         _print_json({"results": [{"artist": r.artist, "bias": r.bias, "listeners": r.listeners,
                                   "plays": r.plays} for r in rows]})
@@ -332,10 +282,8 @@ def cmd_biases(args) -> int:
 
 
 def cmd_similar(args) -> int:
-    from musicrec_gui.core.engine.explore import similar_artists
-
-    found = similar_artists(_load_model(args), args.name, n=args.n,
-                            metric="cosine" if args.cosine else "dot", min_listeners=args.min_listeners)
+    found = _listening(args).similar(args.name, n=args.n, metric=METRICS[1] if args.cosine else METRICS[0],
+                                     min_listeners=args.min_listeners)
     if args.json:
         _print_json({"query": found.query, "metric": found.metric, "candidates": list(found.candidates),
                      "results": [{"artist": r.artist, "score": r.score, "listeners": r.listeners}
@@ -356,58 +304,22 @@ def cmd_similar(args) -> int:
 
 
 def cmd_recommend(args) -> int:
-    from musicrec_gui.core.engine.explore import recommend
-
-    model = _load_model(args)
-    try:
-        rows = recommend(model, args.listener, n=args.n, novelty=args.novelty)
-        who = args.listener
-    except Exception as exc:
-        from musicrec_gui.core.engine.errors import EngineError
-
-        if not isinstance(exc, EngineError):
-            raise
-        rows, who = _recommend_from_store(model, args)     # not in the model: fold in
+    listening = _listening(args)
+    profile = listening.profile(args.listener)
+    rows = listening.recommend(profile, n=args.n, discovery=args.discovery, min_listeners=args.min_listeners,
+                               max_listeners=args.max_listeners)
     if args.json:
-        _print_json({"listener": who, "results": [{"artist": r.artist, "score": r.score,
-                                                   "listeners": r.listeners, "because": list(r.because)}
-                                                  for r in rows]})
+        _print_json({"listener": profile.name, "folded_in": profile.folded_in,
+                     "results": [{"artist": r.artist, "score": r.score, "listeners": r.listeners,
+                                  "because": list(r.because)} for r in rows]})
         return 0
+    if profile.folded_in:
+        print(f"{profile.name}: folded in from the library's plays; training again refines these results",
+              file=sys.stderr)
     for rank, r in enumerate(rows, 1):
         why = f"  because you listen to {', '.join(r.because)}" if r.because else ""
         print(f"{rank:3d}. {r.artist:<40} {r.score:.3f}  {r.listeners:,} listeners{why}")
     return 0
-
-
-def _recommend_from_store(model, args):
-    """A listener the model has not seen: their plays from the store, folded in."""
-    import numpy as np
-
-    from musicrec_gui.core.engine.errors import EngineError
-    from musicrec_gui.core.engine.explore import recommend_for_plays
-    from musicrec_gui.core.names import normalize_name
-    from musicrec_gui.core.store import Store
-
-    store = Store.open()
-    listeners = store.listener_frame()
-    if args.listener is None:
-        chosen = listeners[listeners["kind"] == "person"]
-    else:
-        chosen = listeners[listeners["name"].map(normalize_name) == normalize_name(args.listener)]
-    if chosen.empty:
-        who = args.listener or "you"
-        raise EngineError(f"no listening history for {who!r} in the store or the model")
-    listener_id = int(chosen["listener_id"].iloc[0])
-    plays = store.play_frame()
-    plays = plays[plays["listener_id"] == listener_id]
-    position = np.searchsorted(model.artist_ids, plays["artist_id"].to_numpy())
-    position = np.minimum(position, len(model.artist_ids) - 1)
-    known = model.artist_ids[position] == plays["artist_id"].to_numpy()
-    if not known.any():
-        raise EngineError("none of this listener's artists is in the model; retrain to include them")
-    rows = recommend_for_plays(model, position[known], plays["plays"].to_numpy()[known],
-                               n=args.n, novelty=args.novelty)
-    return rows, str(chosen["name"].iloc[0])
 
 
 # -- models ------------------------------------------------------------------------
@@ -420,9 +332,9 @@ def cmd_models(args) -> int:
         registry.delete(args.delete)
     models = registry.list_models()
     if args.json:
-        _print_json(({"models": [{"id": m.id, "name": m.name, "created": m.created, "dim": m.dim,
-                                        "listeners": m.n_listeners, "artists": m.n_artists,
-                                        "active": m.active, "evaluation": m.evaluation} for m in models]}))
+        _print_json({"models": [{"id": m.id, "name": m.name, "created": m.created, "dim": m.dim,
+                                 "listeners": m.n_listeners, "artists": m.n_artists,
+                                 "active": m.active, "evaluation": m.evaluation} for m in models]})
         return 0
     if not models:
         print("no saved models yet (musicrec train)")

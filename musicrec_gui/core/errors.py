@@ -25,3 +25,7 @@ class StoreError(MusicRecError):
 
 class ModelFileError(MusicRecError):
     """A saved model is missing, tampered with, or incompatible."""
+
+
+class EngineError(MusicRecError):
+    """The engine cannot do what was asked: unknown preset or device, no data, no such name."""

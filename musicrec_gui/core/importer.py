@@ -29,11 +29,9 @@ from musicrec_gui.core import formats
 from musicrec_gui.core.errors import ImportFormatError, MusicRecError
 from musicrec_gui.core.formats.base import MAX_REPORTED_LINES, Format, Source
 from musicrec_gui.core.jobs import Cancelled, Progress, Reporter, StopToken, ignore_events
+from musicrec_gui.core.library import DEFAULT_PERSON, person_match
 from musicrec_gui.core.names import is_placeholder, normalize_name
 from musicrec_gui.core.store import Store
-
-DEFAULT_PERSON = "you"
-
 
 @dataclass
 class PlannedSource:
@@ -576,51 +574,7 @@ def undo_source(store: Store, source_id: int) -> None:
 
 # -- statistics ----------------------------------------------------------------
 
-def person_match(store: Store, person: str) -> dict:
-    """A person's artists and plays, and how many of them the community data knows."""
-    row = store.connection().execute(
-        """SELECT COUNT(*), COALESCE(SUM(p.plays), 0),
-                  COALESCE(SUM(m.known), 0), COALESCE(SUM(p.plays * m.known), 0)
-           FROM plays p JOIN listeners l ON l.id = p.listener_id
-           LEFT JOIN (SELECT DISTINCT c.artist_id, 1 AS known FROM plays c
-                      JOIN listeners cl ON cl.id = c.listener_id WHERE cl.kind = 'community') AS m
-                  ON m.artist_id = p.artist_id
-           WHERE l.kind = 'person' AND l.external_id = ?""", (person,)).fetchone()
-    return {"name": person, "artists": row[0], "plays": row[1],
-            "matched_artists": row[2], "matched_plays": row[3]}
-
-
 def _fill_match(store: Store, person: str, result: SourceReport) -> None:
     match = person_match(store, person)
     result.artists, result.plays = match["artists"], match["plays"]
     result.matched_artists, result.matched_plays = match["matched_artists"], match["matched_plays"]
-
-
-def store_stats(store: Store) -> dict:
-    """Counts for ``musicrec stats`` and the library page."""
-    people = store.people()
-    return {
-        "listeners": store.scalar("SELECT COUNT(*) FROM listeners"),
-        "people": len(people),
-        "community_listeners": store.scalar("SELECT COUNT(*) FROM listeners WHERE kind = 'community'"),
-        "artists": store.scalar("SELECT COUNT(*) FROM artists"),
-        "listens": store.scalar("SELECT COUNT(*) FROM listens"),
-        "plays": store.scalar("SELECT COALESCE(SUM(plays), 0) FROM plays"),
-        "pairs": store.scalar("SELECT COUNT(*) FROM plays"),
-        "sources": store.scalar("SELECT COUNT(*) FROM sources"),
-        "people_detail": [person_match(store, name) for name in people],
-        "per_source": [{"id": s.id, "path": s.path, "format": s.format, "added": s.added}
-                       for s in store.sources()],
-    }
-
-
-def mapped_format(mapping) -> Format:
-    """A format for a generic table read through an explicit column mapping.
-
-    ``mapping`` is a ``formats.ColumnMapping``; with a user column the table is
-    community data, without one it is the chosen person's history.
-    """
-    rows = "counts" if mapping.count is not None else "listens"
-    role = "community" if mapping.user is not None else "personal"
-    return Format(key="generic_table", label="Table (column mapping)", role=role, rows=rows,
-                  sniff=lambda sample: False, parse=lambda source: formats.parse_mapped(source, mapping))

@@ -35,6 +35,22 @@ class StopToken:
             raise Cancelled()
 
 
+class JointToken(StopToken):
+    """Stopped as soon as any of the given tokens (or this one) is."""
+
+    def __init__(self, *tokens: StopToken | None) -> None:
+        super().__init__()
+        self._tokens = [token for token in tokens if token is not None]
+
+    @property
+    def stopped(self) -> bool:
+        return super().stopped or any(token.stopped for token in self._tokens)
+
+    def check(self) -> None:
+        if self.stopped:
+            raise Cancelled()
+
+
 @dataclass(frozen=True)
 class Progress:
     """Generic progress: ``done`` out of ``total`` units (total 0 = unknown)."""

@@ -1,11 +1,17 @@
-"""What the library page shows about one person: top artists and listening per month.
+"""Questions about what the store holds: people, their artists and listening, store statistics.
 
-Plain SQL over ``store.connection()``; no Qt, so the CLI or a notebook can use it too.
-A person is the ``external_id`` of a ``person`` listener (``store.people()``).
+Plain SQL over ``store.connection()``; no Qt, so the CLI, the app and a notebook
+ask the same questions the same way.  A person is the ``external_id`` of a
+``person`` listener (``store.people()``).
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from musicrec_gui.core.names import normalize_name
 from musicrec_gui.core.store import Store
+
+DEFAULT_PERSON = "you"   # whose personal exports these are, unless the person says otherwise
 
 _PERSON = "SELECT id FROM listeners WHERE kind = 'person' AND external_id = ?"
 
@@ -53,18 +59,45 @@ def _months_between(first: str, last: str) -> list[str]:
     return months
 
 
-def listener_plays(store: Store, name: str) -> list[tuple[str, int]] | None:
-    """(normalised artist name, plays) of the listener called ``name`` (a person first);
-    ``None`` when the store has no such listener."""
+@dataclass(frozen=True)
+class StoredListener:
+    """A listener of the store, as the listener-matching rule found them."""
+
+    id: int
+    name: str
+    kind: str   # "person" or "community"
+
+
+def find_listener(store: Store, name: str | None) -> StoredListener | None:
+    """The one rule for "whose listening": the exact name (people before community
+    listeners), else the normalised name; ``None`` names the first person.  ``None``
+    when nobody matches."""
     connection = store.connection()
-    found = connection.execute("SELECT id FROM listeners WHERE name = ? ORDER BY kind DESC, id LIMIT 1",
-                               (name,)).fetchone()
-    if found is None:
-        return None
+    if name is None:
+        row = connection.execute("SELECT id, name, kind FROM listeners WHERE kind = 'person' "
+                                 "ORDER BY id LIMIT 1").fetchone()
+        return StoredListener(*row) if row else None
+    row = connection.execute("SELECT id, name, kind FROM listeners WHERE name = ? ORDER BY kind DESC, id LIMIT 1",
+                             (name,)).fetchone()
+    if row is None:
+        key = normalize_name(name)
+        # Normalised comparison in Python: people are few, and a community name is
+        # "dataset:id", which exact matching already finds.
+        for candidate in connection.execute("SELECT id, name, kind FROM listeners WHERE kind = 'person' "
+                                            "ORDER BY id"):
+            if normalize_name(candidate[1]) == key:
+                row = candidate
+                break
+    return StoredListener(*row) if row else None
+
+
+def listener_plays(store: Store, listener_id: int) -> list[tuple[int, str, int]]:
+    """(artist id, normalised artist name, plays) of one listener."""
     # One listener's rows only (the plays table's key starts with the listener), so this
     # stays quick however large the community data is.
-    return connection.execute("SELECT a.norm, p.plays FROM plays p JOIN artists a ON a.id = p.artist_id "
-                              "WHERE p.listener_id = ?", (found[0],)).fetchall()
+    return store.connection().execute(
+        "SELECT a.id, a.norm, p.plays FROM plays p JOIN artists a ON a.id = p.artist_id WHERE p.listener_id = ?",
+        (listener_id,)).fetchall()
 
 
 def has_sources(store: Store) -> bool:
@@ -77,3 +110,35 @@ def has_plays(store: Store) -> bool:
 
 def community_listener_count(store: Store) -> int:
     return store.scalar("SELECT COUNT(*) FROM listeners WHERE kind = 'community'")
+
+
+def person_match(store: Store, person: str) -> dict:
+    """A person's artists and plays, and how many of them the community data knows."""
+    row = store.connection().execute(
+        """SELECT COUNT(*), COALESCE(SUM(p.plays), 0),
+                  COALESCE(SUM(m.known), 0), COALESCE(SUM(p.plays * m.known), 0)
+           FROM plays p JOIN listeners l ON l.id = p.listener_id
+           LEFT JOIN (SELECT DISTINCT c.artist_id, 1 AS known FROM plays c
+                      JOIN listeners cl ON cl.id = c.listener_id WHERE cl.kind = 'community') AS m
+                  ON m.artist_id = p.artist_id
+           WHERE l.kind = 'person' AND l.external_id = ?""", (person,)).fetchone()
+    return {"name": person, "artists": row[0], "plays": row[1],
+            "matched_artists": row[2], "matched_plays": row[3]}
+
+
+def store_stats(store: Store) -> dict:
+    """Counts for ``musicrec stats`` and the library page."""
+    people = store.people()
+    return {
+        "listeners": store.scalar("SELECT COUNT(*) FROM listeners"),
+        "people": len(people),
+        "community_listeners": community_listener_count(store),
+        "artists": store.scalar("SELECT COUNT(*) FROM artists"),
+        "listens": store.scalar("SELECT COUNT(*) FROM listens"),
+        "plays": store.scalar("SELECT COALESCE(SUM(plays), 0) FROM plays"),
+        "pairs": store.scalar("SELECT COUNT(*) FROM plays"),
+        "sources": store.scalar("SELECT COUNT(*) FROM sources"),
+        "people_detail": [person_match(store, name) for name in people],
+        "per_source": [{"id": s.id, "path": s.path, "format": s.format, "added": s.added}
+                       for s in store.sources()],
+    }

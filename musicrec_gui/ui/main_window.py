@@ -15,17 +15,19 @@ from PySide6.QtWidgets import (QApplication, QHBoxLayout, QListWidget, QListWidg
                                QMessageBox, QStackedWidget, QVBoxLayout, QWidget)
 
 from musicrec_gui import APP_ID, APP_NAME, __version__
-from musicrec_gui.core import importer, library
+from musicrec_gui.core import library
 from musicrec_gui.core.errors import StoreError
 from musicrec_gui.core.store import Store
+from musicrec_gui.core.workflows import importing, training
 from musicrec_gui.ui import settings as options
+from musicrec_gui.ui.context import STATUS_MS, AppContext
 from musicrec_gui.ui.dialogs.about import AboutDialog
 from musicrec_gui.ui.icons import app_icon, icon, retheme, set_icon
 from musicrec_gui.ui.importing import ImportFlow
 from musicrec_gui.ui.jobs import Job, JobFailure, JobRunner
 from musicrec_gui.ui.log import LogDialog, install_excepthook, log_buffer
 from musicrec_gui.ui.gc_on_gui_thread import GuiThreadCollector
-from musicrec_gui.ui.model_state import ActiveModel, ModelGate, load_active_model
+from musicrec_gui.ui.model_state import ModelGate
 from musicrec_gui.ui.pages.artists_page import ArtistsPage
 from musicrec_gui.ui.pages.for_you_page import ForYouPage
 from musicrec_gui.ui.pages.library_page import LibraryPage
@@ -42,7 +44,7 @@ from musicrec_gui.ui.widgets.job_status import JobStatus
 PAGES = (("library", "Library", "library"), ("train", "Train", "train"), ("artists", "Artists", "artists"),
          ("similar", "Similar", "similar"), ("for_you", "For you", "for_you"), ("map", "Map", "map"))
 
-# The pages that show a trained model: key → factory(window) returning a widget with set_model().
+# The pages that show a trained model: key → factory(context) returning a widget with set_model().
 EXPLORE_PAGES: dict = {"artists": ArtistsPage, "similar": SimilarPage, "for_you": ForYouPage, "map": MapPage}
 
 NEEDS_MODEL = {
@@ -77,14 +79,14 @@ class MainWindow(QMainWindow):
         self.runner = JobRunner(self)
         self.runner.failed.connect(self._job_failed)
         self.runner.finished.connect(self._job_finished)
-        self.models = ActiveModel(self)
-        self.imports = ImportFlow(self, store, self.runner, settings)
-        self.imports.store_changed.connect(self.refresh)
-        self.imports.notice.connect(self.show_notice)
+        self.context = AppContext(store, self.runner, settings, self)
+        self.models = self.context.models
+        self.imports = ImportFlow(self, self.context)
         self.log_dialog: LogDialog | None = None
         self.about_dialog: AboutDialog | None = None
 
         self._build_pages()
+        self._connect_context()
         self._build_menus()
         self.job_status = JobStatus(self.runner)
         self.statusBar().addPermanentWidget(self.job_status)
@@ -117,14 +119,14 @@ class MainWindow(QMainWindow):
         self.library.community_requested.connect(self.imports.add_community_data)
         self.library.undo_confirmed.connect(self.undo)
         self.library.report_requested.connect(self.imports.show_source_report)
-        self.train = TrainPage(self)
+        self.train = TrainPage(self.context)
         self.pages: dict[str, QWidget] = {"welcome": self.welcome, "library": self.library, "train": self.train}
         for key, title, icon_name in PAGES:
             if key in NEEDS_MODEL:
                 placeholder = NeedsModelPage(title, icon_name, NEEDS_MODEL[key])
                 placeholder.train_requested.connect(lambda: self.show_page("train"))
                 factory = EXPLORE_PAGES.get(key)
-                self.pages[key] = ModelGate(placeholder, lambda f=factory: f(self), self.models) \
+                self.pages[key] = ModelGate(placeholder, lambda f=factory: f(self.context), self.models) \
                     if factory else placeholder
         self.stack = QStackedWidget()
         for page in self.pages.values():
@@ -144,6 +146,16 @@ class MainWindow(QMainWindow):
         row.addWidget(self.sidebar)
         row.addWidget(content, 1)
         self.setCentralWidget(central)
+
+    def _connect_context(self) -> None:
+        context = self.context
+        context.store_changed.connect(self.refresh)
+        context.notice.connect(self.show_notice)
+        context.error.connect(self.banner.show_error)
+        context.status.connect(lambda text: self.statusBar().showMessage(text, STATUS_MS))
+        context.page_requested.connect(self.show_page)
+        context.similar_requested.connect(self.open_similar)
+        context.log_requested.connect(self.open_log)
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
@@ -185,6 +197,14 @@ class MainWindow(QMainWindow):
         else:
             self.sidebar.setCurrentRow(row)
 
+    def open_similar(self, artist: str) -> None:
+        """The Similar page for ``artist`` (it exists once a model does: nothing to click before)."""
+        page = getattr(self.pages.get("similar"), "page", None)
+        if page is None:
+            return
+        self.show_page("similar")
+        page.show_artist(artist)
+
     def current_page(self) -> str:
         """The key of the page on screen ("welcome" when the library is still empty)."""
         widget = self.stack.currentWidget()
@@ -209,13 +229,12 @@ class MainWindow(QMainWindow):
     # -- jobs ----------------------------------------------------------------------
     def undo(self, source_id: int) -> Job | None:
         """Remove one import, in the background."""
-        if self.runner.busy:
-            self.show_notice(f"“{self.runner.current.name}” is still running: wait for it or cancel it first.")
+        job = self.context.start(f"Undoing import #{source_id}", lambda token, report: importing.undo(
+            self.store, source_id, token=token, report=report))
+        if job is None:
             return None
-        job = self.runner.start(f"Undoing import #{source_id}",
-                                lambda token, report: importer.undo_source(self.store, source_id))
         job.succeeded.connect(lambda _: self.show_notice(f"Import #{source_id} was undone."))
-        job.finished.connect(self.refresh)
+        job.finished.connect(self.context.store_changed)
         return job
 
     def _job_failed(self, failure: JobFailure) -> None:
@@ -223,11 +242,11 @@ class MainWindow(QMainWindow):
 
     def _job_finished(self, job: Job) -> None:
         words = {"succeeded": "done", "cancelled": "cancelled", "failed": "failed"}
-        self.statusBar().showMessage(f"{job.name}: {words.get(job.outcome, job.outcome)}", 8000)
+        self.statusBar().showMessage(f"{job.name}: {words.get(job.outcome, job.outcome)}", STATUS_MS)
 
     def show_notice(self, text: str) -> None:
         self.banner.show_info(text)
-        self.statusBar().showMessage(text, 8000)
+        self.statusBar().showMessage(text, STATUS_MS)
 
     # -- windows ---------------------------------------------------------------------
     def open_log(self) -> None:
@@ -276,7 +295,7 @@ class MainWindow(QMainWindow):
 
         if registry.active_id() is None or self.runner.busy:
             return None
-        job = self.runner.start("Loading the saved model", load_active_model)
+        job = self.runner.start("Loading the saved model", lambda token, report: training.load_active())
         job.succeeded.connect(lambda loaded: self.models.set_model(*loaded) if loaded[0] is not None else None)
         return job
 
@@ -311,13 +330,9 @@ def _local_paths(mime) -> list[str]:
 
 def run_app(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="musicrec-gui", description=f"{APP_NAME} desktop app")
-    parser.add_argument("--version", action="store_true", help="print the version and exit")
     parser.add_argument("--screenshots", metavar="DIR",
                         help="render the main pages to PNG files in DIR, then exit")
     args, qt_args = parser.parse_known_args(argv)
-    if args.version:
-        print(f"{APP_NAME} {__version__}")
-        return 0
     app = QApplication.instance() or QApplication([sys.argv[0], *qt_args])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)

@@ -1,40 +1,42 @@
-"""Which trained model the pages show: one holder, one signal.
+"""Which trained model the pages show: one holder, one shared ``Listening``, one signal.
 
 The Train page puts a freshly trained (or chosen) model here; the Artists,
-Similar, For you and Map pages listen to ``changed``.  At start-up the window
-loads the active saved model in the background, so the last model is there
-again after a restart, without retraining.
+Similar, For you and Map pages listen to ``changed`` and ask ``listening`` —
+one per model — about listeners.  At start-up the window loads the active saved
+model in the background, so the last model is there again after a restart.
 """
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QStackedWidget, QWidget
 
+from musicrec_gui.core.store import Store
+from musicrec_gui.core.workflows.listening import Listening
+
 
 class ActiveModel(QObject):
-    """Holds the ``TrainedModel`` in use (or ``None``) and its registry id."""
+    """Holds the ``TrainedModel`` in use (or ``None``), its registry id and its ``Listening``."""
 
-    changed = Signal(object)   # the TrainedModel, or None
+    changed = Signal(object)       # the TrainedModel, or None
+    plays_changed = Signal()       # the store changed: listeners' plays were re-read
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, store: Store, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        self.store = store
         self.model = None
         self.model_id: str | None = None
+        self.listening: Listening | None = None
 
     def set_model(self, model, model_id: str | None = None) -> None:
         self.model = model
         self.model_id = model_id
+        self.listening = Listening(model, self.store) if model is not None else None
         self.changed.emit(model)
 
-
-def load_active_model(token, report):
-    """Job body: the active saved model and its id, or ``(None, None)`` when there is none."""
-    from musicrec_gui.core.engine import registry
-
-    model_id = registry.active_id()
-    if model_id is None:
-        return None, None
-    return registry.load(model_id), model_id
+    def store_changed(self) -> None:
+        if self.listening is not None:
+            self.listening.forget()
+            self.plays_changed.emit()
 
 
 class ModelGate(QStackedWidget):

@@ -12,8 +12,8 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication, QWidget
 
 from musicrec_gui.core.names import normalize_name
-from musicrec_gui.ui.dialogs.import_report import ImportOutcome, ImportReportDialog
-from musicrec_gui.ui.importing import history_report
+from musicrec_gui.core.workflows.importing import ImportOutcome, history
+from musicrec_gui.ui.dialogs.import_report import ImportReportDialog
 
 # Artists most people know, for the Similar page picture: the first one the model has.
 WELL_KNOWN = ("Metallica", "The Beatles", "Britney Spears", "Radiohead")
@@ -57,7 +57,7 @@ def take_screenshots(window, folder: Path) -> list[Path]:
     if model is None:
         window.show_page("artists")
         _save(window, folder / "needs-model.png", written)
-    outcome = history_report(window.store) or ImportOutcome([], title="No imports yet")
+    outcome = history(window.store) or ImportOutcome([], title="No imports yet")
     dialog = ImportReportDialog(outcome, window)
     dialog.show()
     _save(dialog, folder / "import-report.png", written)

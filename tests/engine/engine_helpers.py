@@ -26,3 +26,16 @@ def synthetic_frames(n_listeners: int = 60, n_artists: int = 40, seed: int = 0, 
                               "name": ["you"] + [f"user{u}" for u in range(1, n_listeners)],
                               "kind": ["person"] + ["community"] * (n_listeners - 1)})
     return plays, artists, listeners
+
+
+def fill_store(store, frames) -> None:
+    """Write store-shaped frames (``synthetic_frames``) straight into a real ``Store``."""
+    plays, artists, listeners = frames
+    with store.transaction() as conn:
+        conn.executemany("INSERT INTO listeners (id, kind, dataset, external_id, name) VALUES (?, ?, ?, ?, ?)",
+                         [(int(i), kind, "" if kind == "person" else "test", name, name)
+                          for i, name, kind in listeners[["listener_id", "name", "kind"]].itertuples(index=False)])
+        conn.executemany("INSERT INTO artists (id, name, norm) VALUES (?, ?, ?)",
+                         [(int(i), name, norm) for i, name, norm in artists.itertuples(index=False)])
+        conn.executemany("INSERT INTO plays (listener_id, artist_id, plays) VALUES (?, ?, ?)",
+                         [tuple(map(int, row)) for row in plays.itertuples(index=False)])

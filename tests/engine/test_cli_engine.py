@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from engine_helpers import synthetic_frames
+from engine_helpers import fill_store, synthetic_frames
 from musicrec_gui.cli import main
 
 
@@ -23,30 +23,15 @@ def run_json(capsys, *argv):
     return json.loads(out)
 
 
-class FakeStore:
-    """Store-shaped frames for the commands that read the store."""
-
-    def __init__(self, frames):
-        self.frames = frames
-
-    def play_frame(self):
-        return self.frames[0]
-
-    def artist_frame(self):
-        return self.frames[1]
-
-    def listener_frame(self):
-        return self.frames[2]
-
-
 @pytest.fixture
-def fake_store(monkeypatch):
-    frames = synthetic_frames()
-    store = FakeStore(frames)
-    from musicrec_gui.core import store as store_module
+def store():
+    """A real store holding the synthetic frames (60 listeners, "you" first; 40 artists)."""
+    from musicrec_gui.core.store import Store
 
-    monkeypatch.setattr(store_module.Store, "open", classmethod(lambda cls: store))
-    return store
+    opened = Store.open()
+    fill_store(opened, synthetic_frames())
+    yield opened
+    opened.close()
 
 
 def test_evaluate_split_json_and_factor_export(capsys, split_path, tmp_path):
@@ -63,7 +48,7 @@ def test_evaluate_split_json_and_factor_export(capsys, split_path, tmp_path):
         assert json.loads(str(npz["params"]))["epochs"] == 10
 
 
-def test_train_then_explore(capsys, fake_store):
+def test_train_then_explore(capsys, store):
     trained = run_json(capsys, "train", "--dim", "8", "--epochs", "20", "--threads", "1")
     assert trained["model"] and trained["epochs"] >= 1 and trained["evaluation"]["recall_at_20"] >= 0
     biases = run_json(capsys, "biases", "-n", "5")
@@ -72,7 +57,8 @@ def test_train_then_explore(capsys, fake_store):
     assert similar["query"] == "Artist 3" and {"artist", "score", "listeners"} <= set(similar["results"][0])
     code, out, _ = run(capsys, "similar", "tist 1")
     assert code == 1 and "several artists match" in out
-    recs = run_json(capsys, "recommend", "-n", "4", "--novelty", "0.5")
+    recs = run_json(capsys, "recommend", "-n", "4", "--discovery", "0.5")
+    assert recs["listener"] == "you" and not recs["folded_in"]
     assert len(recs["results"]) == 4 and isinstance(recs["results"][0]["because"], list)
     models = run_json(capsys, "models")
     assert [m["active"] for m in models["models"]] == [True]
@@ -80,21 +66,21 @@ def test_train_then_explore(capsys, fake_store):
     assert code == 0 and out.startswith("* ")
 
 
-def test_recommend_folds_in_a_listener_missing_from_the_model(capsys, fake_store):
+def test_recommend_folds_in_a_listener_missing_from_the_model(capsys, store):
     run_json(capsys, "train", "--dim", "6", "--epochs", "10", "--threads", "1")
-    plays, artists, listeners = fake_store.frames
-    fake_store.frames = (pd.concat([plays, pd.DataFrame({"listener_id": [555, 555], "artist_id": [1000, 1001],
-                                                         "plays": [40, 9]})], ignore_index=True),
-                         artists,
-                         pd.concat([listeners, pd.DataFrame({"listener_id": [555], "name": ["Newcomer"],
-                                                             "kind": ["person"]})], ignore_index=True))
+    with store.transaction() as conn:
+        conn.execute("INSERT INTO listeners (id, kind, dataset, external_id, name) "
+                     "VALUES (555, 'person', '', 'Newcomer', 'Newcomer')")
+        conn.executemany("INSERT INTO plays VALUES (555, ?, ?)", [(1000, 40), (1001, 9)])
     recs = run_json(capsys, "recommend", "--listener", "newcomer", "-n", "3")
-    assert recs["listener"] == "Newcomer" and len(recs["results"]) == 3
+    assert recs["listener"] == "Newcomer" and recs["folded_in"] and len(recs["results"]) == 3
     names = {r["artist"] for r in recs["results"]}
     assert not names & {"Artist 0", "Artist 1"}
+    code, _, err = run(capsys, "recommend", "--listener", "nobody at all")
+    assert code == 1 and "no listener named" in err
 
 
-def test_lr_find_and_tune_dim(capsys, fake_store):
+def test_lr_find_and_tune_dim(capsys, store):
     curve = run_json(capsys, "lr-find", "--dim", "4", "--threads", "1")
     assert len(curve["lrs"]) == len(curve["losses"]) == len(curve["smoothed"]) > 5
     assert "suggestion" in curve and "trustworthy" in curve

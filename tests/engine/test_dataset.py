@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from musicrec_gui.core.engine.dataset import build_dataset, holdout_mask, load_split
-from musicrec_gui.core.engine.errors import EngineError
+from musicrec_gui.core.errors import EngineError
 
 from engine_helpers import synthetic_frames
 

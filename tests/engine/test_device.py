@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from musicrec_gui.core.engine import device as device_module
-from musicrec_gui.core.engine.errors import EngineError
+from musicrec_gui.core.errors import EngineError
 from musicrec_gui.core.engine.settings import Settings
 from musicrec_gui.core.engine.trainer import Trainer
 

@@ -5,10 +5,10 @@ import math
 
 import pytest
 
-from musicrec_gui.core.engine.dim_search import DimEvent, search_dim
-from musicrec_gui.core.engine.errors import EngineError
+from musicrec_gui.core.engine.dim_search import search_dim, size_grid, trial_epochs
+from musicrec_gui.core.engine.events import BatchEvent, DimEvent
+from musicrec_gui.core.errors import EngineError
 from musicrec_gui.core.engine.settings import Settings
-from musicrec_gui.core.engine.trainer import BatchEvent
 from musicrec_gui.core.jobs import StopToken
 
 SETTINGS = Settings(lr=0.05, gravity=1.0, reg_factors=0.1, reg_biases=0.1, threads=1)
@@ -42,9 +42,9 @@ def test_cancel_between_and_within_sizes(small_data):
 
 def test_cancel_within_a_size(small_data, monkeypatch):
     token = StopToken()
-    from musicrec_gui.core.engine import dim_search
+    from musicrec_gui.core.engine import trainer
 
-    real_trainer = dim_search.Trainer
+    real_trainer = trainer.Trainer
 
     class StoppingTrainer(real_trainer):
         def fit(self, token=None, report=None):
@@ -53,7 +53,7 @@ def test_cancel_within_a_size(small_data, monkeypatch):
                     token.stop()
             return super().fit(token, stop_on_second_batch)
 
-    monkeypatch.setattr(dim_search, "Trainer", StoppingTrainer)
+    monkeypatch.setattr(trainer, "Trainer", StoppingTrainer)
     result = search_dim(small_data, SETTINGS, dims=(2, 4), epochs=5, token=token)
     assert result.stopped and result.dims == ()
 
@@ -66,3 +66,12 @@ def test_needs_a_validation_part(small_data):
     no_valid = dataclasses.replace(small_data, valid=Interactions.empty())
     with pytest.raises(EngineError, match="validation"):
         search_dim(no_valid, SETTINGS)
+
+
+def test_the_grid_brackets_the_size_in_use_and_epochs_follow_one_rule():
+    assert size_grid(40) == (20, 30, 40, 50, 60)          # the article's grid
+    grid = size_grid(64)
+    assert min(grid) < 64 < max(grid) and 64 in grid
+    assert trial_epochs(Settings(batch_size=256, epochs=40)) == 3   # mini-batches: the article's 3
+    assert trial_epochs(Settings(batch_size=0, epochs=40)) == 20    # full batch: one step an epoch
+    assert trial_epochs(Settings(batch_size=0, epochs=4)) == 3

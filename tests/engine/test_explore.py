@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from musicrec_gui.core.engine.bundle import TrainedModel
-from musicrec_gui.core.engine.errors import EngineError
+from musicrec_gui.core.errors import EngineError
 from musicrec_gui.core.engine import explore
 from musicrec_gui.core.engine.settings import preset
 from musicrec_gui.core.engine.trainer import Trainer
@@ -49,22 +49,29 @@ def test_several_matches_return_candidates(bundle):
 
 
 def test_recommendations_skip_played_and_explain(bundle):
-    recs = explore.recommend(bundle, None, n=5)              # the first person: "you"
-    row = explore.find_listener(bundle, "you")
+    row = explore.find_listener(bundle, None)                # the first person: "you"
+    assert row == explore.find_listener(bundle, "you")
+    taste = explore.listener_taste(bundle, row)
+    recs = explore.recommend(bundle, taste, n=5)
     played, _ = bundle.played(row)
     played_names = set(bundle.artist_names[played])
     assert len(recs) == 5 and not {r.artist for r in recs} & played_names
     assert [r.score for r in recs] == sorted((r.score for r in recs), reverse=True)
     assert all(set(r.because) <= played_names and 1 <= len(r.because) <= 3 for r in recs)
-    penalised = explore.recommend(bundle, "you", n=5, novelty=5.0)
+    penalised = explore.recommend(bundle, taste, n=5, novelty=5.0)
     assert np.mean([r.listeners for r in penalised]) <= np.mean([r.listeners for r in recs])
     with pytest.raises(EngineError):
-        explore.recommend(bundle, "nobody here")
+        explore.find_listener(bundle, "nobody here")
+    # An allowed mask leaves the rest out; the order among what is left is unchanged.
+    allowed = np.ones(bundle.n_artists, dtype=bool)
+    allowed[explore.find_artists(bundle, recs[0].artist)] = False
+    masked = explore.recommend(bundle, taste, n=4, allowed=allowed)
+    assert [r.artist for r in masked] == [r.artist for r in recs[1:5]]
 
 
 def test_recommend_for_new_plays_uses_fold_in(bundle):
     artists = np.array([0, 1, 2, 3])
-    recs = explore.recommend_for_plays(bundle, artists, np.array([50, 20, 10, 5]), n=6)
+    recs = explore.recommend(bundle, explore.fold_in_plays(bundle, artists, np.array([50, 20, 10, 5])), n=6)
     assert len(recs) == 6 and not {r.artist for r in recs} & set(bundle.artist_names[artists])
     # a newcomer from the first taste group is recommended mostly that group's artists
     assert sum(int(r.artist.split()[1]) < 20 for r in recs) >= 4

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QPushButton
 
-from musicrec_gui.core import importer
+from musicrec_gui.core import importer, library
 from musicrec_gui.core.importer import PlannedSource
 from musicrec_gui.core.store import Store
 from musicrec_gui.ui import settings as options
@@ -76,7 +76,7 @@ def test_community_data_and_an_export_together_show_the_coverage(qtbot, window):
     wait_idle(qtbot, window)
 
     report = window.imports.report_dialog
-    match = importer.person_match(window.store, "you")
+    match = library.person_match(window.store, "you")
     assert 0 < match["matched_artists"] < match["artists"]
     text = report.match.text()
     assert f"{match['matched_artists']:,} of your {match['artists']:,} artists" in text

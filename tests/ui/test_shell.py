@@ -11,7 +11,7 @@ from musicrec_gui import __version__
 from musicrec_gui.core import importer
 from musicrec_gui.core.importer import PlannedSource
 from musicrec_gui.ui import jobs
-from musicrec_gui.ui.main_window import PAGES, run_app
+from musicrec_gui.ui.main_window import PAGES
 from musicrec_gui.ui.screenshots import take_screenshots
 
 from .conftest import PIPE_LISTENS, SLOW_LISTENS, slow_source, table_counts, text_source, wait_idle
@@ -84,7 +84,3 @@ def test_screenshots_render_the_main_pages(qtbot, window, tmp_path):
     assert [p.name for p in written] == ["welcome.png", "library.png", "needs-model.png", "import-report.png", "train.png"]
     assert all(p.stat().st_size > 5000 for p in written)
 
-
-def test_run_app_prints_its_version(capsys):
-    assert run_app(["--version"]) == 0
-    assert __version__ in capsys.readouterr().out

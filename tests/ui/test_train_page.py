@@ -11,13 +11,13 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from musicrec_gui.core import importer
 from musicrec_gui.core.engine import registry
+from musicrec_gui.core.engine.dim_search import size_grid
 from musicrec_gui.core.engine.settings import PRESETS
 from musicrec_gui.selftest import write_fixture
 from musicrec_gui.ui import main_window
 from musicrec_gui.ui import settings as options
 from musicrec_gui.ui.main_window import MainWindow
 from musicrec_gui.ui.model_state import ModelGate
-from musicrec_gui.ui.training.dim_panel import SIZES
 from shared_data import HETREC, require_shared
 
 from .conftest import wait_idle
@@ -72,13 +72,13 @@ def page(small_store, open_window):
 
 
 def _main(page) -> MainWindow:
-    return page.main
+    return page.window()
 
 
 def _run(qtbot, page, start, timeout: int = 30_000) -> None:
     job = start()
     assert job is not None, "the page refused to start its job"
-    wait_idle(qtbot, page.main, timeout)
+    wait_idle(qtbot, _main(page), timeout)
 
 
 def _stop_after_first_epoch(page, job) -> None:
@@ -159,12 +159,13 @@ def test_the_size_search_fills_the_chart_as_it_goes_and_applies_the_best(qtbot, 
     original = page.dim_panel.add_size
     monkeypatch.setattr(page.dim_panel, "add_size",
                         lambda event: (original(event), seen.append(len(page.dim_panel.chart.results()))))
+    grid = size_grid(page.form.dim.value())   # around the size in the form
     _run(qtbot, page, page.search_embedding_size)
     assert seen == [1, 2, 3, 4, 5]   # one bar more with every size
     chart = page.dim_panel.chart
-    assert sorted(chart.results()) == list(SIZES)
+    assert sorted(chart.results()) == list(grid)
     best = chart.best()
-    assert best in SIZES and page.form.dim.value() == best
+    assert best in grid and page.form.dim.value() == best
     assert f"{best}" in _main(page).banner.text.text()
     assert page.form.preset_key() == "custom"
 
@@ -198,7 +199,7 @@ def test_stop_keeps_the_best_weights_and_asks_before_saving(qtbot, page):
     _endless(page)
     job = page.train()
     _stop_after_first_epoch(page, job)
-    wait_idle(qtbot, page.main)
+    wait_idle(qtbot, _main(page))
     prompt = page.run_panel.prompt
     assert prompt.isVisible() and "stopped after epoch" in prompt.text.text()
     assert registry.list_models() == []            # nothing saved without asking
@@ -209,10 +210,10 @@ def test_stop_keeps_the_best_weights_and_asks_before_saving(qtbot, page):
 
     job = page.train()
     _stop_after_first_epoch(page, job)
-    wait_idle(qtbot, page.main)
+    wait_idle(qtbot, _main(page))
     assert prompt.isVisible()
     prompt.save_button.click()
-    wait_idle(qtbot, page.main)
+    wait_idle(qtbot, _main(page))
     saved = registry.list_models()
     assert len(saved) == 1 and saved[0].active
     assert _main(page).models.model_id == saved[0].id

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from musicrec_gui.core.engine.errors import EngineError
+from musicrec_gui.core.errors import EngineError
 from musicrec_gui.core.names import PLACEHOLDER_KEYS, normalize_name
 
 
@@ -118,6 +118,18 @@ def transform_plays(plays: np.ndarray, transform: str, mean: float = 0.0,
     else:
         raise EngineError(f"unknown transform {transform!r}")
     return values.astype(dtype)
+
+
+def untransform_plays(values: np.ndarray, transform: str, mean: float = 0.0, std: float = 1.0) -> np.ndarray:
+    """The raw play counts (whole, at least 1) that ``transform_plays`` turned into ``values``."""
+    values = np.asarray(values, dtype=np.float64)
+    if transform == "log1p":
+        raw = np.expm1(values)
+    elif transform == "zscore":
+        raw = values * std + mean
+    else:
+        raise EngineError(f"unknown transform {transform!r}")
+    return np.maximum(np.rint(raw), 1).astype(np.int64)
 
 
 def holdout_mask(listener: np.ndarray, n_listeners: int, share: float, seed: int) -> np.ndarray:

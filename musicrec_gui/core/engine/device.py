@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import torch
 
-from musicrec_gui.core.engine.errors import EngineError
+from musicrec_gui.core.errors import EngineError
 
 
 def available_devices() -> list[str]:

@@ -1,9 +1,12 @@
 """Embedding-size search: a few epochs per size, the validation metric decides.
 
-As in the article (grid 20/30/40/50/60, 3 epochs each, 40 won); with full-batch
-settings the default is more epochs, see ``search_dim``.  Each size trains a
-fresh model with the same seed; a ``DimEvent`` goes out as each size finishes.
-The stop token is honoured between sizes and, through the trainer, within one.
+As in the article (grid 20/30/40/50/60, 3 epochs each, 40 won), but the grid
+brackets the size in use (``size_grid``: the article's grid when that size is
+40) and a full-batch epoch, being a single step, gets more epochs
+(``trial_epochs``).  Each size trains a fresh model with the same seed; a
+``DimEvent`` goes out as each size finishes.  The stop token is honoured between
+sizes and, through the trainer, within one.  Torch is imported only by
+``search_dim``, so the grid rules are cheap to ask for.
 """
 from __future__ import annotations
 
@@ -11,22 +14,27 @@ import math
 from dataclasses import asdict, dataclass
 
 from musicrec_gui.core.engine.dataset import Dataset
-from musicrec_gui.core.engine.errors import EngineError
+from musicrec_gui.core.errors import EngineError
+from musicrec_gui.core.engine.events import DimEvent
 from musicrec_gui.core.engine.settings import Settings
-from musicrec_gui.core.engine.trainer import Trainer
 from musicrec_gui.core.jobs import StopToken, ignore_events
 
-DEFAULT_DIMS = (20, 30, 40, 50, 60)
+# Sizes tried, as multiples of the size in use: 40 gives the article's 20, 30, 40, 50, 60.
+GRID_FACTORS = (0.5, 0.75, 1.0, 1.25, 1.5)
+ARTICLE_TRIAL_EPOCHS = 3
 
 
-@dataclass(frozen=True)
-class DimEvent:
-    dim: int
-    done: int           # sizes finished so far (this one included)
-    total: int
-    metric: str         # "rmse" or "recall"
-    value: float
-    seconds: float
+def size_grid(dim: int) -> tuple[int, ...]:
+    """The sizes to try around ``dim`` (it is always among them, in the middle)."""
+    return tuple(sorted({max(2, round(dim * factor)) for factor in GRID_FACTORS}))
+
+
+def trial_epochs(settings: Settings) -> int:
+    """Epochs per size: the article's 3 for mini-batches; a full-batch epoch is a single
+    step, so half the run's epochs there (at least 3)."""
+    if settings.batch_size:
+        return ARTICLE_TRIAL_EPOCHS
+    return max(ARTICLE_TRIAL_EPOCHS, settings.epochs // 2)
 
 
 @dataclass(frozen=True)
@@ -41,16 +49,18 @@ class DimSearchResult:
         return asdict(self)
 
 
-def search_dim(data: Dataset, settings: Settings, dims=DEFAULT_DIMS, epochs: int | None = None,
+def search_dim(data: Dataset, settings: Settings, dims=None, epochs: int | None = None,
                token: StopToken | None = None, report=ignore_events) -> DimSearchResult:
     """Train ``epochs`` epochs per size in ``dims`` and pick the best by validation.
 
-    ``epochs`` defaults to half the settings' epochs (at least 3): 3 mini-batch epochs
-    as in the article, but a full-batch epoch is a single step.
+    ``dims`` defaults to ``size_grid(settings.dim)``, ``epochs`` to ``trial_epochs(settings)``.
     """
+    from musicrec_gui.core.engine.trainer import Trainer
+
     report = report or ignore_events
+    dims = size_grid(settings.dim) if dims is None else tuple(dims)
     if epochs is None:
-        epochs = max(3, settings.epochs // 2)
+        epochs = trial_epochs(settings)
     if len(data.valid) == 0:
         raise EngineError("the embedding-size search needs a validation share above 0")
     metric = "recall" if settings.monitor == "recall" else "rmse"

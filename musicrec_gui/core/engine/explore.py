@@ -17,13 +17,14 @@ listened artist j has its own share of the score — "because you listen to j".
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
 from musicrec_gui.core.engine.bundle import TrainedModel
-from musicrec_gui.core.engine.errors import EngineError
+from musicrec_gui.core.engine.dataset import transform_plays
+from musicrec_gui.core.errors import EngineError
 from musicrec_gui.core.engine.weights import pair_weights, reg_row_weights
 from musicrec_gui.core.engine.settings import Settings
 from musicrec_gui.core.names import normalize_name
@@ -37,6 +38,7 @@ class ArtistBias:
     bias: float
     listeners: int
     plays: int
+    index: int                        # the model's artist index
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,7 @@ class SimilarArtist:
     artist: str
     score: float
     listeners: int
+    index: int
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,7 @@ class Recommendation:
     score: float                      # the model's prediction (minus any novelty penalty)
     listeners: int
     because: tuple[str, ...]          # listened artists contributing most to the score
+    index: int
 
 
 # -- bias ranking -----------------------------------------------------------------
@@ -68,7 +72,7 @@ def bias_ranking(model: TrainedModel, n: int = 50, min_listeners: int = 1) -> li
     eligible = np.flatnonzero(model.artist_listeners >= min_listeners)
     order = eligible[np.lexsort((eligible, -model.artist_bias[eligible]))][:n]
     return [ArtistBias(str(model.artist_names[i]), float(model.artist_bias[i]),
-                       int(model.artist_listeners[i]), int(model.artist_plays[i])) for i in order]
+                       int(model.artist_listeners[i]), int(model.artist_plays[i]), int(i)) for i in order]
 
 
 # -- names ------------------------------------------------------------------------
@@ -129,23 +133,25 @@ def similar_artists(model: TrainedModel, name: str, n: int = 20, metric: str = "
     scores[query] = -np.inf
     order = _top(scores, n)
     return SimilarResult(str(model.artist_names[query]), metric, tuple(
-        SimilarArtist(str(model.artist_names[i]), float(scores[i]), int(model.artist_listeners[i]))
+        SimilarArtist(str(model.artist_names[i]), float(scores[i]), int(model.artist_listeners[i]), int(i))
         for i in order))
 
 
 # -- fold-in and recommendations -----------------------------------------------------
-@dataclass(frozen=True)
-class FoldIn:
+@dataclass(frozen=True, eq=False)
+class Taste:
+    """A listener as the model sees them: their vector and bias, and what explains their scores."""
+
     vector: np.ndarray     # p (k,)
     bias: float            # b
-    system: np.ndarray     # A, (k+1) × (k+1)
-    artists: np.ndarray    # the listener's artist indices
+    system: np.ndarray     # A, (k+1) × (k+1): the fold-in system over their artists
+    artists: np.ndarray    # their artist indices
     pull: np.ndarray       # w ∘ t, each listened artist's pull on θ
 
 
 def fold_in(artist_emb: np.ndarray, artist_bias: np.ndarray, mu: float, settings: Settings,
             weight_total: float, n_listeners: int, artists: np.ndarray,
-            values: np.ndarray) -> FoldIn:
+            values: np.ndarray) -> Taste:
     """The new listener's (p, b) minimising the training loss with the artist side fixed.
 
     ``weight_total`` and ``n_listeners`` are the training loss's constants (Σw and N).
@@ -173,66 +179,66 @@ def fold_in(artist_emb: np.ndarray, artist_bias: np.ndarray, mu: float, settings
         A += g * gram
         rhs -= g * np.append(a @ Q, a.sum())
     theta = np.linalg.solve(A, rhs)
-    return FoldIn(theta[:k], float(theta[k]), A, artists, pull)
+    return Taste(theta[:k], float(theta[k]), A, artists, pull)
 
 
-def fold_in_listener(model: TrainedModel, artists: np.ndarray, plays: np.ndarray) -> FoldIn:
-    """Fold in a listener given their artist indices and raw play counts."""
-    from musicrec_gui.core.engine.dataset import transform_plays
-
+def fold_in_plays(model: TrainedModel, artists: np.ndarray, plays: np.ndarray) -> Taste:
+    """A listener the model has not seen, from their artist indices and raw play counts."""
     values = transform_plays(np.asarray(plays), model.transform, model.value_mean, model.value_std)
     return fold_in(model.artist_emb, model.artist_bias, model.mu, model.settings,
                    model.weight_total, model.n_listeners, artists, values)
 
 
-def recommend(model: TrainedModel, listener: str | None = None, n: int = 20,
-              novelty: float = 0.0, because: int = 3) -> list[Recommendation]:
-    """Unplayed artists for a listener of the model, best first.
-
-    ``novelty`` > 0 subtracts novelty·log(1 + listeners) from each score, favouring
-    less-known artists.
-    """
-    row = find_listener(model, listener)
+def listener_taste(model: TrainedModel, row: int) -> Taste:
+    """A listener of the model: the trained vector and bias, explained by a fold-in over
+    their training artists (the trained vector has no such decomposition of its own)."""
     artists, values = model.played(row)
     explanation = fold_in(model.artist_emb, model.artist_bias, model.mu, model.settings,
                           model.weight_total, model.n_listeners, artists, values)
-    base = model.mu + float(model.listener_bias[row])
-    return _recommend(model, model.listener_emb[row], base, explanation, n, novelty, because)
+    return replace(explanation, vector=model.listener_emb[row].astype(np.float64),
+                   bias=float(model.listener_bias[row]))
 
 
-def recommend_for_plays(model: TrainedModel, artists: np.ndarray, plays: np.ndarray,
-                        n: int = 20, novelty: float = 0.0, because: int = 3) -> list[Recommendation]:
-    """Recommendations for a listener the model has not seen (fold-in, no retraining)."""
-    folded = fold_in_listener(model, artists, plays)
-    return _recommend(model, folded.vector, model.mu + folded.bias, folded, n, novelty, because)
+def predicted(model: TrainedModel, taste: Taste) -> np.ndarray:
+    """The model's prediction for the listener and every artist (float64, M)."""
+    return (model.mu + taste.bias + model.artist_bias.astype(np.float64)
+            + model.artist_emb.astype(np.float64) @ np.asarray(taste.vector, np.float64))
 
 
-def _recommend(model: TrainedModel, vector: np.ndarray, base: float, explanation: FoldIn,
-               n: int, novelty: float, because: int) -> list[Recommendation]:
-    Q = model.artist_emb.astype(np.float64)
-    scores = base + model.artist_bias.astype(np.float64) + Q @ np.asarray(vector, np.float64)
+def recommend(model: TrainedModel, taste: Taste, n: int = 20, novelty: float = 0.0, because: int = 3,
+              allowed: np.ndarray | None = None) -> list[Recommendation]:
+    """The listener's best ``n`` artists among those not in ``taste.artists``, best first.
+
+    ``novelty`` > 0 subtracts novelty·log(1 + listeners) from each score (favouring
+    less-known artists, < 0 the opposite); ``allowed`` (bool per artist) leaves out
+    the rest; ``because`` names that many listened artists per result.
+    """
+    scores = predicted(model, taste)
     if novelty:
         scores = scores - novelty * np.log1p(model.artist_listeners)
-    scores[explanation.artists] = -np.inf
+    if allowed is not None:
+        scores[~np.asarray(allowed, dtype=bool)] = -np.inf
+    scores[taste.artists] = -np.inf
     order = _top(scores, n)
-    reasons = _because(model, explanation, order, because)
+    reasons = explain(model, taste, order, because)
     return [Recommendation(str(model.artist_names[i]), float(scores[i]),
-                           int(model.artist_listeners[i]), reasons[r]) for r, i in enumerate(order)]
+                           int(model.artist_listeners[i]), reasons[r], int(i)) for r, i in enumerate(order)]
 
 
-def _because(model: TrainedModel, fold: FoldIn, items: np.ndarray, count: int) -> list[tuple[str, ...]]:
+def explain(model: TrainedModel, taste: Taste, items: np.ndarray, count: int) -> list[tuple[str, ...]]:
     """For each item, the listened artists with the largest positive share of its score."""
-    if count <= 0 or fold.artists.size == 0 or items.size == 0:
+    items = np.asarray(items, dtype=np.int64)
+    if count <= 0 or taste.artists.size == 0 or items.size == 0:
         return [()] * len(items)
-    X = np.hstack([model.artist_emb[fold.artists].astype(np.float64), np.ones((fold.artists.size, 1))])
-    Z = np.linalg.solve(fold.system, X.T)                    # A⁻¹ x_j for every listened j
+    X = np.hstack([model.artist_emb[taste.artists].astype(np.float64), np.ones((taste.artists.size, 1))])
+    Z = np.linalg.solve(taste.system, X.T)                   # A⁻¹ x_j for every listened j
     targets = np.hstack([model.artist_emb[items].astype(np.float64), np.ones((items.size, 1))])
-    share = (targets @ Z) * fold.pull                        # items × listened
+    share = (targets @ Z) * taste.pull                       # items × listened
     out = []
     for row in share:
         best = np.argsort(-row, kind="stable")[:count]
         best = best[row[best] > 0]
-        out.append(tuple(str(model.artist_names[fold.artists[j]]) for j in best))
+        out.append(tuple(str(model.artist_names[taste.artists[j]]) for j in best))
     return out
 
 

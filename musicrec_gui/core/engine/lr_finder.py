@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import torch
 
+from musicrec_gui.core.engine.events import LRFinderEvent
 from musicrec_gui.core.engine.trainer import Trainer
 from musicrec_gui.core.jobs import StopToken, ignore_events
 
@@ -27,15 +28,6 @@ SKIP_START_SHARE = 0.1
 SKIP_END = 5
 FLAT_SPAN = 0.05       # smoothed loss varying less than 5 % across the window = flat
 NOISY_RESIDUAL = 0.10  # median |raw − smoothed| / smoothed above 10 % = noisy
-
-
-@dataclass(frozen=True)
-class LRFinderEvent:
-    step: int           # 1-based
-    steps: int
-    lr: float
-    loss: float
-    smoothed: float
 
 
 @dataclass(frozen=True)

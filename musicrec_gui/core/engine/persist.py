@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from musicrec_gui.core.engine.bundle import TrainedModel
-from musicrec_gui.core.engine.errors import EngineError
+from musicrec_gui.core.errors import EngineError
 from musicrec_gui.core.engine.settings import Settings
 from musicrec_gui.core.errors import ModelFileError
 

@@ -13,7 +13,7 @@ import time
 
 import numpy as np
 
-from musicrec_gui.core.engine.errors import EngineError
+from musicrec_gui.core.errors import EngineError
 from musicrec_gui.core.jobs import Cancelled, Progress, StopToken, ignore_events
 
 

@@ -21,7 +21,7 @@ import dataclasses
 import json
 from dataclasses import dataclass
 
-from musicrec_gui.core.engine.errors import EngineError
+from musicrec_gui.core.errors import EngineError
 
 TRANSFORMS = ("log1p", "zscore")
 OPTIMIZERS = ("adam", "sgd")

@@ -24,6 +24,7 @@ import torch
 
 from musicrec_gui.core.engine import metrics
 from musicrec_gui.core.engine.dataset import Dataset
+from musicrec_gui.core.engine.events import BatchEvent, EpochEvent
 from musicrec_gui.core.engine.device import pick_device, set_threads
 from musicrec_gui.core.engine.model import BiasedPMF
 from musicrec_gui.core.engine.objective import Objective
@@ -33,29 +34,6 @@ from musicrec_gui.core.engine.settings import Settings
 from musicrec_gui.core.jobs import StopToken, ignore_events
 
 RECALL_N = 20
-
-
-@dataclass(frozen=True)
-class BatchEvent:
-    epoch: int          # 1-based
-    batch: int          # 1-based
-    batches: int
-    loss: float
-    lr: float
-
-
-@dataclass(frozen=True)
-class EpochEvent:
-    epoch: int          # 1-based
-    epochs: int
-    train_loss: float   # the full objective (data + L2 + gravity), mean over the epoch's batches
-    train_error: float  # the weighted mean squared error part alone
-    val_rmse: float     # nan when not computed
-    val_recall: float   # Recall@20 on the validation pairs; nan when not computed
-    lr: float
-    elapsed: float      # seconds since fit() started
-    samples_per_s: float
-    improved: bool      # this epoch gave the best weights so far
 
 
 @dataclass(frozen=True)

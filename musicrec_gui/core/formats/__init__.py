@@ -23,7 +23,7 @@ from ..errors import ImportFormatError
 from . import apple, datasets, lastfm, listenbrainz, scrobblers, spotify, youtube
 from .base import COUNT_COLUMNS, LISTEN_COLUMNS, Chunk, Format, Sample, Source
 from .guard import guarded
-from .mapped import ColumnMapping, preview_table
+from .mapped import ColumnMapping, mapped_format, preview_table
 from .mapped import parse_mapped as _parse_mapped
 from .sources import NESTED_ZIP, iter_sources
 from .text import decode_head
@@ -107,5 +107,6 @@ parse_mapped = guarded(_parse_mapped)
 
 __all__ = [
     "COUNT_COLUMNS", "LISTEN_COLUMNS", "Chunk", "ColumnMapping", "FORMATS", "Format", "ImportFormatError",
-    "Sample", "Source", "detect", "iter_sources", "parse", "parse_mapped", "preview_table", "read_sample",
+    "Sample", "Source", "detect", "iter_sources", "mapped_format", "parse", "parse_mapped", "preview_table",
+    "read_sample",
 ]

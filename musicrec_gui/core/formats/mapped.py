@@ -7,6 +7,9 @@ header, the first rows); ``parse_mapped`` then reads the file:
 * with a timestamp column: listens (ISO text, or epoch seconds/milliseconds,
   told apart per value by size);
 * with neither: every row is one listen at an unknown time.
+
+``mapped_format(mapping)`` wraps it all as a ``Format`` the importer takes like
+any detected one.
 """
 from __future__ import annotations
 
@@ -16,8 +19,9 @@ from dataclasses import dataclass
 from typing import Iterator, Optional
 
 from ..errors import ImportFormatError
-from .base import Chunk, Source
+from .base import Chunk, Format, Source
 from .frames import Batch, chunks, whole
+from .guard import guarded
 from .tables import iter_rows
 from .text import complete_lines, decode_head
 from .times import parse_any
@@ -140,3 +144,13 @@ def preview_table(source: Source, n: int = 20) -> tuple[str, Optional[list[str]]
     if _guess_header(rows):
         return delimiter, rows[0], rows[1:n + 1]
     return delimiter, None, rows[:n]
+
+
+def mapped_format(mapping: ColumnMapping) -> Format:
+    """A format for a table read through ``mapping``: community data with a user
+    column, otherwise the chosen person's history."""
+    parse = guarded(parse_mapped)
+    return Format(key="generic_table", label="Table (column mapping)",
+                  role="community" if mapping.user is not None else "personal",
+                  rows="counts" if mapping.count is not None else "listens",
+                  sniff=lambda sample: False, parse=lambda source: parse(source, mapping))

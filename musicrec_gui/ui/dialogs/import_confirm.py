@@ -2,26 +2,16 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHeaderView, QLabel,
                                QPushButton, QStyle, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from musicrec_gui.core.formats.base import Format
-from musicrec_gui.core.importer import DEFAULT_PERSON, PlannedSource
-
-
-@dataclass
-class ImportPlan:
-    """What planning found under the dropped or chosen paths."""
-
-    paths: list[str]
-    planned: list[PlannedSource]
-    tables: set[int] = field(default_factory=set)   # unrecognised text tables a column mapping can import
-
-    def importable(self) -> list[PlannedSource]:
-        return [p for p in self.planned if p.format is not None and not p.error and not p.ignored]
+from musicrec_gui.core.importer import PlannedSource
+from musicrec_gui.core.library import DEFAULT_PERSON
+from musicrec_gui.core.workflows.importing import ImportPlan
 
 
 def kind_text(item: PlannedSource) -> str:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import textwrap
-from dataclasses import dataclass
 from pathlib import PurePath
 
 from PySide6.QtCore import Qt
@@ -10,22 +9,12 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHeaderView, QLabel, Q
                                QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from musicrec_gui.core.importer import SourceReport
+from musicrec_gui.core.workflows.importing import ImportOutcome
 from musicrec_gui.ui.widgets.text import heading
 
 REPORT_COLUMNS = ("File", "Format", "Listener", "Rows read", "Added", "Skipped", "Malformed")
 LOW_SHARE = 0.5
 DETAIL_WIDTH = 110   # characters per line of a detail row
-
-
-@dataclass
-class ImportOutcome:
-    """What an import job returns to the window."""
-
-    reports: list[SourceReport]
-    person: str | None = None            # whose personal exports were imported
-    match: dict | None = None            # importer.person_match(store, person) after the import
-    community_listeners: int = 0         # in the store after the import
-    title: str = "Import finished"
 
 
 def match_text(outcome: ImportOutcome) -> tuple[str, bool]:

@@ -13,9 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QFrame, QGroupBox, QHBoxLayout, QLabel, QScrollArea, QSpinBox, QSplitter, QVBoxLayout,
                                QWidget)
 
-from musicrec_gui.core.engine import explore
-from musicrec_gui.ui.explore.listeners import Listening
-from musicrec_gui.ui.explore.navigation import open_similar
+from musicrec_gui.core.workflows.listening import Listening
 from musicrec_gui.ui.explore.toggle import Toggle
 from musicrec_gui.ui.widgets.bias_chart import BiasBars
 from musicrec_gui.ui.widgets.results_table import ResultsTable
@@ -26,9 +24,9 @@ DEFAULT_MIN_LISTENERS = 5
 
 
 class ArtistsPage(QWidget):
-    def __init__(self, main, parent: QWidget | None = None) -> None:
+    def __init__(self, context, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.main = main
+        self.context = context
         self.model = None
         self.listening: Listening | None = None
         self.your_plays = np.zeros(0, dtype=np.int64)
@@ -52,10 +50,10 @@ class ArtistsPage(QWidget):
 
         self.table = ResultsTable()
         self.table.filter_field.setPlaceholderText("Filter artists…")
-        self.table.row_activated.connect(lambda row: open_similar(self.main, row["artist"]))
+        self.table.row_activated.connect(lambda row: context.similar_requested.emit(row["artist"]))
         self.table.setToolTip("Double-click an artist to see similar ones")
         self.chart = BiasBars(top_n=CHART_BARS)
-        self.chart.artist_clicked.connect(lambda name: open_similar(self.main, name))
+        self.chart.artist_clicked.connect(context.similar_requested)
         self.chart.setToolTip("Click a bar to see similar artists")
         # Thirty names need thirty lines: on a short screen the chart scrolls rather than
         # making the window taller than the screen.
@@ -76,18 +74,17 @@ class ArtistsPage(QWidget):
         layout.addWidget(intro)
         layout.addWidget(splitter, 1)
         layout.addWidget(hint)
-        main.imports.store_changed.connect(self._store_changed)
+        context.models.plays_changed.connect(self._store_changed)
 
     def set_model(self, model) -> None:
         self.model = model
-        self.listening = Listening(model, self.main.store)
+        self.listening = self.context.models.listening
         self._read_your_plays()
         self.refresh()
 
     def _store_changed(self) -> None:
         # New plays of "you" change the "Your plays" column; the ranking itself is the model's.
         if self.listening is not None:
-            self.listening.forget()
             self._read_your_plays()
             self.refresh()
 
@@ -97,14 +94,13 @@ class ArtistsPage(QWidget):
 
     def ranking(self) -> pd.DataFrame:
         """Every artist with enough listeners, highest bias first, ranked 1, 2, …"""
-        model = self.model
-        ranked = explore.bias_ranking(model, model.n_artists, self.min_listeners.value())
+        ranked = self.listening.biases(min_listeners=self.min_listeners.value())
         frame = pd.DataFrame({"rank": np.arange(1, len(ranked) + 1),
                               "artist": [r.artist for r in ranked],
                               "bias": [r.bias for r in ranked],
                               "listeners": [r.listeners for r in ranked],
                               "plays": [r.plays for r in ranked]})
-        plays = self.your_plays[self.listening.indices_of(frame["artist"])]
+        plays = self.your_plays[np.array([r.index for r in ranked], dtype=np.int64)]
         # Blank rather than 0 for artists the person never played: the few they did stand out.
         frame["your_plays"] = pd.array(np.where(plays > 0, plays, None), dtype="Int64")
         return frame

@@ -19,24 +19,23 @@ from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (QComboBox, QCompleter, QFileDialog, QFrame, QGroupBox, QHBoxLayout, QHeaderView,
                                QLabel, QPushButton, QSlider, QSpinBox, QSplitter, QVBoxLayout, QWidget)
 
-from musicrec_gui.ui.explore.listeners import Listening, NoListener, Profile
-from musicrec_gui.ui.explore.navigation import open_similar
+from musicrec_gui.core.workflows.listening import DEFAULT_COUNT, Listening, NoListener, Profile
 from musicrec_gui.ui.widgets.csv_export import write_csv
 from musicrec_gui.ui.widgets.results_table import ResultsTable
-from musicrec_gui.ui.widgets.text import heading
+from musicrec_gui.ui.widgets.text import heading, sentence
 
-DEFAULT_COUNT = 20
 TASTE_COUNT = 10
 SLIDER_STEPS = 10   # the slider runs -10 … 10: popular … as the model ranks … deep cuts
-FOLD_IN_NOTE = ("This person was added after the model was trained; retraining will refine these results.")
+FOLD_IN_NOTE = "This person was added after the model was trained; retraining will refine these results."
+CHANGED_NOTE = "This listening changed since the model was trained; retraining will refine these results."
 COLUMNS = [("rank", "#", "int"), ("artist", "Artist", "text"), ("score", "Score", "float"),
            ("listeners", "Listeners", "int"), ("because", "Because you listen to", "text")]
 
 
 class ForYouPage(QWidget):
-    def __init__(self, main, parent: QWidget | None = None) -> None:
+    def __init__(self, context, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.main = main
+        self.context = context
         self.model = None
         self.listening: Listening | None = None
         self.profile: Profile | None = None
@@ -107,7 +106,7 @@ class ForYouPage(QWidget):
 
         self.table = ResultsTable()
         self.table.filter_field.setPlaceholderText("Filter recommendations…")
-        self.table.row_activated.connect(lambda row: open_similar(self.main, row["artist"]))
+        self.table.row_activated.connect(lambda row: context.similar_requested.emit(row["artist"]))
         self.table.setToolTip("Double-click an artist to see similar ones")
         self.taste_model = self._small_table()
         self.taste_plays = self._small_table()
@@ -131,7 +130,7 @@ class ForYouPage(QWidget):
         layout.addLayout(controls)
         layout.addWidget(self.note_frame)
         layout.addWidget(splitter, 1)
-        main.imports.store_changed.connect(self._store_changed)
+        context.models.plays_changed.connect(self._store_changed)
 
     def _spin(self, value: int, tip: str) -> QSpinBox:
         spin = QSpinBox(minimum=0, maximum=1_000_000, value=value)
@@ -144,13 +143,13 @@ class ForYouPage(QWidget):
         table = ResultsTable()
         table.filter_field.hide()
         table.count_label.hide()
-        table.row_activated.connect(lambda row: open_similar(self.main, row["artist"]))
+        table.row_activated.connect(lambda row: self.context.similar_requested.emit(row["artist"]))
         return table
 
     # -- model and listeners ------------------------------------------------------------
     def set_model(self, model) -> None:
         self.model = model
-        self.listening = Listening(model, self.main.store)
+        self.listening = self.context.models.listening
         current = self.listener.currentText()
         self._fill_listeners()
         names = self._names()
@@ -161,7 +160,6 @@ class ForYouPage(QWidget):
         # Someone imported (or an import undone): new people to fold in, new plays.
         if self.listening is None:
             return
-        self.listening.forget()
         current = self.listener.currentText()
         self._fill_listeners()
         self.show_listener(current if current in self._names() else self.listening.first_person() or "")
@@ -194,7 +192,7 @@ class ForYouPage(QWidget):
             self.profile = self.listening.profile(name) if name else None
         except NoListener as exc:
             self.profile = None
-            self._show_note(str(exc))
+            self._show_note(sentence(str(exc)))
         else:
             if self.profile is None:
                 self._show_note("Import a listening history to get recommendations.")
@@ -222,7 +220,7 @@ class ForYouPage(QWidget):
         if profile.folded_in:
             unmatched = (f" {profile.unmatched:,} of their artists are not in the model yet."
                          if profile.unmatched else "")
-            self._show_note(FOLD_IN_NOTE + unmatched)
+            self._show_note((CHANGED_NOTE if profile.in_model else FOLD_IN_NOTE) + unmatched)
         else:
             self.note_frame.hide()
         self.table.set_frame(self.recommendations(), COLUMNS)
@@ -270,10 +268,10 @@ class ForYouPage(QWidget):
         try:
             rows = self.export_csv(path)
         except OSError as exc:
-            self.main.banner.show_error(f"Could not write {path}: {exc.strerror or exc}")
+            self.context.error.emit(f"Could not write {path}: {exc.strerror or exc}")
             return
-        self.main.show_notice(f"Saved {rows:,} recommendations to {path}.")
+        self.context.notice.emit(f"Saved {rows:,} recommendations to {path}.")
 
     def copy(self) -> None:
         self.table.copy_to_clipboard()
-        self.main.statusBar().showMessage("Recommendations copied to the clipboard.", 5000)
+        self.context.status.emit("Recommendations copied to the clipboard.")

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (QComboBox, QFrame, QGridLayout, QGroupBox, QHBoxL
                                QLineEdit, QMessageBox, QPushButton, QSplitter, QTableWidget,
                                QTableWidgetItem, QToolButton, QVBoxLayout, QWidget)
 
-from musicrec_gui.core import importer, library
+from musicrec_gui.core import library
 from musicrec_gui.core.store import SourceRow, Store
 from musicrec_gui.ui.dialogs.import_report import short_path
 from musicrec_gui.ui.icons import set_icon
@@ -143,7 +143,7 @@ class LibraryPage(QWidget):
     # -- filling ---------------------------------------------------------------
     def refresh(self) -> None:
         """Re-read everything from the store (after an import or undo)."""
-        stats = importer.store_stats(self.store)
+        stats = library.store_stats(self.store)
         for key, card in self.cards.items():
             card.set_value(stats[key])
         people = self.store.people()

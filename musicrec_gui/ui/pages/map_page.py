@@ -13,8 +13,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QT
 
 from musicrec_gui.core.engine import explore, projection
 from musicrec_gui.core.jobs import Progress
-from musicrec_gui.ui.explore.listeners import Listening, NoListener
-from musicrec_gui.ui.explore.navigation import open_similar
+from musicrec_gui.core.workflows.listening import Listening, NoListener
 from musicrec_gui.ui.jobs import Job
 from musicrec_gui.ui.widgets.artist_map import IN_LIBRARY, OTHER, RECOMMENDED, ArtistMap, NormPlot
 from musicrec_gui.ui.widgets.artist_search import ArtistSearchField
@@ -30,9 +29,9 @@ METHOD_NOTES = {
 
 
 class MapPage(QWidget):
-    def __init__(self, main, parent: QWidget | None = None) -> None:
+    def __init__(self, context, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.main = main
+        self.context = context
         self.model = None
         self.listening: Listening | None = None
         self.method = "PCA"
@@ -68,7 +67,7 @@ class MapPage(QWidget):
         self.map = ArtistMap()
         self.norm_plot = NormPlot()
         for view in (self.map, self.norm_plot):
-            view.point_clicked.connect(lambda index, v=view: open_similar(self.main, v.name(index)))
+            view.point_clicked.connect(lambda index, v=view: context.similar_requested.emit(v.name(index)))
         self.views = QTabWidget()
         self.views.setDocumentMode(True)
         self.views.addTab(self.map, "Map")
@@ -84,13 +83,13 @@ class MapPage(QWidget):
         layout.addLayout(status)
         layout.addWidget(self.views, 1)
         layout.addWidget(hint)
-        main.imports.store_changed.connect(self._store_changed)
+        context.models.plays_changed.connect(self._store_changed)
 
     # -- model ---------------------------------------------------------------------------
     def set_model(self, model) -> None:
         self.cancel_tsne()   # a map of the old model is of no use
         self.model = model
-        self.listening = Listening(model, self.main.store)
+        self.listening = self.context.models.listening
         self.search.set_artists(list(model.artist_names), model.artist_listeners.tolist())
         self.method = "PCA"
         self.coords = projection.pca_2d(model.artist_emb)
@@ -98,7 +97,6 @@ class MapPage(QWidget):
 
     def _store_changed(self) -> None:
         if self.listening is not None:
-            self.listening.forget()
             self._draw()   # new plays: new colours; the coordinates stay
 
     def categories(self) -> tuple[np.ndarray, np.ndarray]:
@@ -112,7 +110,7 @@ class MapPage(QWidget):
                 picks = listening.recommend(listening.profile(person), n=RECOMMENDED_COUNT)
             except NoListener:
                 picks = []
-            categories[listening.indices_of([p.artist for p in picks])] = RECOMMENDED
+            categories[[p.index for p in picks]] = RECOMMENDED
         return categories, plays
 
     def _draw(self) -> None:
@@ -152,15 +150,13 @@ class MapPage(QWidget):
 
     def start_tsne(self) -> Job | None:
         """Run t-SNE on the worker thread (it runs in a child process there); None if busy."""
-        runner = self.main.runner
         if self.model is None:
             return None
-        if runner.busy:
-            self.main.show_notice(f"“{runner.current.name}” is still running: wait for it or cancel it first.")
-            return None
         model, vectors = self.model, self.model.artist_emb
-        job = runner.start("Computing the t-SNE map",
-                           lambda token, report: projection.tsne_2d(vectors, token, report))
+        job = self.context.start("Computing the t-SNE map",
+                                 lambda token, report: projection.tsne_2d(vectors, token, report))
+        if job is None:
+            return None
         self.tsne_job = job
         job.event.connect(self._tsne_progress)
         job.succeeded.connect(lambda coords: self._tsne_done(model, coords))

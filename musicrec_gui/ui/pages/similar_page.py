@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (QGroupBox, QHBoxLayout, QLabel, QListWidget, QSpi
                                QWidget)
 
 from musicrec_gui.core.engine import explore
-from musicrec_gui.ui.explore.listeners import Listening
+from musicrec_gui.core.workflows.listening import DEFAULT_COUNT, Listening
 from musicrec_gui.ui.explore.query_field import ArtistQueryField
 from musicrec_gui.ui.explore.toggle import Toggle
 from musicrec_gui.ui.widgets.history import NavigationHistory
@@ -27,14 +27,13 @@ METRIC_NOTES = {
     "dot": "Dot product favours popular artists: their longer vectors give larger scores.",
     "cosine": "Cosine ignores how popular an artist is, so it also finds niche artists with a similar audience.",
 }
-DEFAULT_RESULTS = 20
 START_MIN_LISTENERS = 20
 
 
 class SimilarPage(QWidget):
-    def __init__(self, main, parent: QWidget | None = None) -> None:
+    def __init__(self, context, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.main = main
+        self.context = context
         self.model = None
         self.listening: Listening | None = None
         self.your_plays = np.zeros(0, dtype=np.int64)
@@ -53,7 +52,7 @@ class SimilarPage(QWidget):
         self.search.text_entered.connect(self.show_artist)
         self.metric = Toggle([("dot", "Dot product"), ("cosine", "Cosine")])
         self.metric.changed.connect(self._metric_changed)
-        self.count = QSpinBox(minimum=5, maximum=500, value=DEFAULT_RESULTS, singleStep=5)
+        self.count = QSpinBox(minimum=5, maximum=500, value=DEFAULT_COUNT, singleStep=5)
         self.count.setKeyboardTracking(False)
         self.count.setToolTip("How many similar artists to list")
         self.count.valueChanged.connect(self._redo)
@@ -100,14 +99,14 @@ class SimilarPage(QWidget):
         for keys, slot in (("Alt+Left", self.go_back), ("Alt+Right", self.go_forward)):
             shortcut = QShortcut(QKeySequence(keys), self, slot)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        main.imports.store_changed.connect(self._store_changed)
+        context.models.plays_changed.connect(self._store_changed)
         self._update_buttons()
 
     # -- model -----------------------------------------------------------------------
     def set_model(self, model) -> None:
         previous = self.history.current()
         self.model = model
-        self.listening = Listening(model, self.main.store)
+        self.listening = self.context.models.listening
         self.your_plays = self.listening.plays_per_artist(self.listening.first_person())
         self.search.set_artists(list(model.artist_names), model.artist_listeners.tolist())
         self.history.clear()   # names of the old model may not exist in this one
@@ -124,12 +123,11 @@ class SimilarPage(QWidget):
             known = np.where(self.model.artist_listeners >= START_MIN_LISTENERS, self.your_plays, 0)
             plays = known if known.any() else self.your_plays
             return str(self.model.artist_names[int(np.argmax(plays))])
-        top = explore.bias_ranking(self.model, 1, min_listeners=1)
+        top = self.listening.biases(1)
         return top[0].artist if top else None
 
     def _store_changed(self) -> None:
         if self.listening is not None:
-            self.listening.forget()
             self.your_plays = self.listening.plays_per_artist(self.listening.first_person())
             self._redo()
 
@@ -138,7 +136,7 @@ class SimilarPage(QWidget):
         """Similar artists for ``name``; several matches list candidates, none says so."""
         if self.model is None or not name.strip():
             return
-        result = explore.similar_artists(self.model, name, n=self.count.value(), metric=self.metric.value())
+        result = self.listening.similar(name, n=self.count.value(), metric=self.metric.value())
         self.result = result
         if result.candidates:
             self._show_candidates(name, result.candidates)
@@ -162,7 +160,7 @@ class SimilarPage(QWidget):
 
     def _show_results(self, result: explore.SimilarResult) -> None:
         model = self.model
-        index = self.listening.index_of(result.query)
+        index = int(explore.find_artists(model, result.query)[0])
         plays = int(self.your_plays[index])
         mine = f", you: {plays:,} plays" if plays else ""
         self.title.setText(f"Artists similar to <b>{html.escape(result.query)}</b> "
@@ -171,7 +169,7 @@ class SimilarPage(QWidget):
         frame = pd.DataFrame({"rank": np.arange(1, len(names) + 1), "artist": names,
                               "score": [r.score for r in result.results],
                               "listeners": [r.listeners for r in result.results],
-                              "yours": self.your_plays[self.listening.indices_of(names)] > 0})
+                              "yours": self.your_plays[[r.index for r in result.results]] > 0})
         header = "Cosine" if result.metric == "cosine" else "Dot product"
         self.table.set_frame(frame, [("rank", "#", "int"), ("artist", "Artist", "text"), ("score", header, "float"),
                                      ("listeners", "Listeners", "int"), ("yours", "You listen", "bool")])

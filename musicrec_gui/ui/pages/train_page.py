@@ -1,13 +1,11 @@
 """The Train page: settings, learning-rate finder, embedding-size search, live training, saved models.
 
-A thin layer over the engine: every job body lives in ``ui/training/tasks``
-and runs through ``window.runner`` (never on the GUI thread); this module only
-starts jobs, routes their events to the panels and hands finished models to
-``window.models``, which the Artists, Similar, For you and Map pages follow.
+A thin layer over ``core/workflows/training``: every job body lives there and
+runs on the job thread (never on the GUI thread); this module only starts
+jobs, routes their events to the panels and hands finished models to
+``context.models``, which the Artists, Similar, For you and Map pages follow.
 """
 from __future__ import annotations
-
-from functools import partial
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -16,18 +14,19 @@ from PySide6.QtWidgets import (QGroupBox, QHBoxLayout, QLabel, QPushButton, QScr
 
 from musicrec_gui.core import library
 from musicrec_gui.core.engine import registry
+from musicrec_gui.core.engine.dim_search import size_grid, trial_epochs
+from musicrec_gui.core.engine.events import BatchPoints, DimEvent, EpochEvent, LRFinderEvent
 from musicrec_gui.core.engine.settings import PRESETS, Settings
 from musicrec_gui.core.errors import MusicRecError
 from musicrec_gui.core.jobs import StopToken
+from musicrec_gui.core.workflows import training
 from musicrec_gui.ui import settings as options
 from musicrec_gui.ui.icons import set_icon
 from musicrec_gui.ui.jobs import Job
-from musicrec_gui.ui.training import tasks
-from musicrec_gui.ui.training.dim_panel import SIZES, TRIAL_EPOCHS, DimPanel
+from musicrec_gui.ui.training.dim_panel import DimPanel
 from musicrec_gui.ui.training.empty_state import EmptyState
 from musicrec_gui.ui.training.lr_panel import LrPanel
 from musicrec_gui.ui.training.models_panel import ModelsPanel
-from musicrec_gui.ui.training.relay import BatchPoints
 from musicrec_gui.ui.training.run_panel import RunPanel, epochs_text
 from musicrec_gui.ui.training.settings_form import PRESET_TITLES, SettingsForm
 from musicrec_gui.ui.widgets.lr_plot import rate_text
@@ -38,11 +37,11 @@ STOP_TIP = ("End training now and keep the best weights so far; you are asked wh
 
 
 class TrainPage(QWidget):
-    def __init__(self, window, parent: QWidget | None = None) -> None:
+    def __init__(self, context, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.main = window            # not "self.window": that is QWidget.window()
-        self.store = window.store
-        self.runner = window.runner
+        self.context = context
+        self.store = context.store
+        self.runner = context.runner
         self.job: Job | None = None   # the page's own running job
         self._stop: StopToken | None = None   # its Stop request, when it can be stopped
         self._pending = None          # a TrainOutcome waiting for Save / Discard
@@ -58,8 +57,6 @@ class TrainPage(QWidget):
         self.lr_button.setToolTip("Sweep the learning rate from fresh weights and suggest one (about "
                                   "a hundred training steps; the form is not changed until you choose)")
         self.dim_button = QPushButton("Search embedding size")
-        self.dim_button.setToolTip(f"Train sizes {', '.join(map(str, SIZES))} for {TRIAL_EPOCHS} epochs each "
-                                   "and put the best into the form")
         self.train_button = QPushButton("Train")
         set_icon(self.train_button, "train")
         self.train_button.setToolTip("Train a model with these settings (Ctrl+Return)")
@@ -98,12 +95,14 @@ class TrainPage(QWidget):
         self.models_panel.delete_confirmed.connect(self.delete_model)
         self.run_panel.prompt.save_clicked.connect(self.save_pending)
         self.run_panel.prompt.discard_clicked.connect(self.discard_pending)
-        self.run_panel.warning.log_requested.connect(window.open_log)
-        self.empty.library_requested.connect(lambda: window.show_page("library"))
+        self.run_panel.warning.log_requested.connect(context.log_requested)
+        self.empty.library_requested.connect(lambda: context.page_requested.emit("library"))
         self.runner.started.connect(self._update_buttons)
         self.runner.finished.connect(self._runner_finished)
-        window.models.changed.connect(self._model_changed)
-        window.imports.store_changed.connect(self.refresh)
+        context.models.changed.connect(self._model_changed)
+        context.store_changed.connect(self.refresh)
+        self.form.changed.connect(self._describe_size_search)
+        self._describe_size_search()
         self.refresh()
 
     def _build_main(self) -> QWidget:
@@ -156,7 +155,7 @@ class TrainPage(QWidget):
         self._update_buttons()
 
     def _list_models(self) -> None:
-        self.models_panel.set_models(registry.list_models(), self.main.models.model_id or registry.active_id())
+        self.models_panel.set_models(registry.list_models(), self.context.models.model_id or registry.active_id())
 
     def _update_buttons(self, *_args) -> None:
         idle = not self.runner.busy
@@ -173,8 +172,8 @@ class TrainPage(QWidget):
 
     def shown(self):
         """Put the Train page on screen and return the window (``--screenshots`` grabs it)."""
-        self.main.show_page("train")
-        return self.main
+        self.context.page_requested.emit("train")
+        return self.window()
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -187,12 +186,12 @@ class TrainPage(QWidget):
         if self.runner.busy:
             return   # tried again when the runner is free (_runner_finished)
         self._devices_known = True
-        job = self.runner.start("Looking for a graphics card", tasks.detect_devices)
+        job = self.runner.start("Looking for a graphics card", lambda token, report: training.devices())
         job.succeeded.connect(self.form.set_devices)
 
     def _restore_form(self) -> None:
-        key = self.main.settings.get(options.TRAIN_PRESET)
-        text = self.main.settings.get(options.TRAIN_SETTINGS)
+        key = self.context.settings.get(options.TRAIN_PRESET)
+        text = self.context.settings.get(options.TRAIN_SETTINGS)
         try:
             settings = Settings.from_json(text) if text else PRESETS[key]
         except (MusicRecError, KeyError, ValueError, TypeError):   # older or hand-edited: start afresh
@@ -200,16 +199,22 @@ class TrainPage(QWidget):
         self.form.set_settings(settings, key)
 
     def _remember_form(self) -> None:
-        self.main.settings.set(options.TRAIN_PRESET, self.form.preset_key())
-        self.main.settings.set(options.TRAIN_SETTINGS, self.form.settings().to_json())
+        self.context.settings.set(options.TRAIN_PRESET, self.form.preset_key())
+        self.context.settings.set(options.TRAIN_SETTINGS, self.form.settings().to_json())
+
+    def _describe_size_search(self) -> None:
+        settings = self.form.settings()
+        sizes = ", ".join(map(str, size_grid(settings.dim)))
+        self.dim_button.setToolTip(f"Train sizes {sizes} for {trial_epochs(settings)} epochs each "
+                                   "and put the best into the form")
 
     # -- starting and stopping jobs ---------------------------------------------------------
     def _start(self, name: str, fn, stop: StopToken | None = None) -> Job | None:
-        if self.runner.busy:
-            self.main.show_notice(f"“{self.runner.current.name}” is still running: wait for it or cancel it first.")
+        job = self.context.start(name, fn)
+        if job is None:
             return None
         self._stop = stop
-        self.job = self.runner.start(name, fn)
+        self.job = job
         self.job.finished.connect(self._job_finished)
         self._update_buttons()
         return self.job
@@ -227,9 +232,9 @@ class TrainPage(QWidget):
 
     # -- learning-rate finder --------------------------------------------------------------
     def find_learning_rate(self) -> Job | None:
-        stop = StopToken()
-        job = self._start("Finding the learning rate",
-                          partial(tasks.find_rate, self.store, self.form.settings(), stop), stop)
+        stop, settings = StopToken(), self.form.settings()
+        job = self._start(training.FIND_RATE, lambda token, report: training.find_rate(
+            self.store, settings, token=token, report=report, stop=stop), stop)
         if job is None:
             return None
         self._remember_form()
@@ -242,9 +247,6 @@ class TrainPage(QWidget):
         return job
 
     def _lr_event(self, event) -> None:
-        # The worker imported the engine before it could send this: no import cost here.
-        from musicrec_gui.core.engine.lr_finder import LRFinderEvent
-
         if isinstance(event, LRFinderEvent):
             self.lr_panel.add_step(event)
 
@@ -255,18 +257,19 @@ class TrainPage(QWidget):
 
     def _rate_picked(self, rate: float) -> None:
         self.form.set_rate(rate)
-        self.main.show_notice(f"Learning rate {rate_text(rate)} is now in the settings.")
+        self.context.notice.emit(f"Learning rate {rate_text(rate)} is now in the settings.")
 
     # -- embedding-size search -------------------------------------------------------------
     def search_embedding_size(self) -> Job | None:
         settings = self.form.settings()
         stop = StopToken()
-        job = self._start("Searching the embedding size",
-                          partial(tasks.search_sizes, self.store, settings, SIZES, TRIAL_EPOCHS, stop), stop)
+        job = self._start(training.SEARCH_SIZES, lambda token, report: training.search_sizes(
+            self.store, settings, token=token, report=report, stop=stop), stop)
         if job is None:
             return None
         self._remember_form()
-        self.dim_panel.start(SIZES, "recall" if settings.monitor == "recall" else "rmse")
+        self.dim_panel.start(size_grid(settings.dim), trial_epochs(settings),
+                             "recall" if settings.monitor == "recall" else "rmse")
         self.tabs.setCurrentWidget(self.dim_panel)
         job.event.connect(self._dim_event)
         job.succeeded.connect(self._dim_done)
@@ -275,8 +278,6 @@ class TrainPage(QWidget):
         return job
 
     def _dim_event(self, event) -> None:
-        from musicrec_gui.core.engine.dim_search import DimEvent
-
         if isinstance(event, DimEvent):
             self.dim_panel.add_size(event)
 
@@ -285,7 +286,7 @@ class TrainPage(QWidget):
         best = self.dim_panel.finish(result)
         if best is not None:
             self.form.set_dim(best)
-            self.main.show_notice(f"Embedding size {best} did best; it is now in the settings.")
+            self.context.notice.emit(f"Embedding size {best} did best; it is now in the settings.")
 
     # -- training ---------------------------------------------------------------------------
     def train(self) -> Job | None:
@@ -295,7 +296,8 @@ class TrainPage(QWidget):
         name = f"{PRESET_TITLES[self.form.preset_key()]} · size {settings.dim}"
         extras = {"lr_finder": self._lr_record, "dim_search": self._dim_record}
         stop = StopToken()
-        job = self._start("Training", partial(tasks.train_model, self.store, settings, name, extras, stop), stop)
+        job = self._start(training.TRAINING, lambda token, report: training.train(
+            self.store, settings, name=name, extras=extras, token=token, report=report, stop=stop), stop)
         if job is None:
             return None
         self._remember_form()
@@ -310,8 +312,6 @@ class TrainPage(QWidget):
         return job
 
     def _train_event(self, event) -> None:
-        from musicrec_gui.core.engine.trainer import EpochEvent
-
         if isinstance(event, BatchPoints):
             self.run_panel.add_points(event)
         elif isinstance(event, EpochEvent):
@@ -335,7 +335,7 @@ class TrainPage(QWidget):
         outcome = self._pending
         if outcome is None:
             return None
-        job = self._start("Saving the model", partial(tasks.save_model, outcome.model, outcome.model.name))
+        job = self._start("Saving the model", lambda token, report: training.save(outcome.model))
         if job is None:
             return None
         self.run_panel.prompt.save_button.setEnabled(False)
@@ -351,31 +351,32 @@ class TrainPage(QWidget):
     def _model_saved(self, model, info) -> None:
         self._pending = None
         self._shown_model = model
-        self.main.models.set_model(model, info.id)
+        self.context.models.set_model(model, info.id)
         self.run_panel.saved(f"Saved as “{info.name}”; the Artists, Similar, For you and Map pages use it now.")
-        self.main.show_notice(f"Model “{info.name}” saved and in use.")
+        self.context.notice.emit(f"Model “{info.name}” saved and in use.")
 
     # -- saved models ---------------------------------------------------------------------------
     def use_model(self, model_id: str) -> Job | None:
-        job = self._start("Loading the model", partial(tasks.use_model, model_id))
+        job = self._start("Loading the model", lambda token, report: training.use(model_id))
         if job is not None:
             job.succeeded.connect(self._model_loaded)
         return job
 
     def _model_loaded(self, loaded) -> None:
         model, model_id = loaded
-        self.main.models.set_model(model, model_id)
-        self.main.show_notice(f"Model “{model.name or model_id}” is now in use.")
+        self.context.models.set_model(model, model_id)
+        self.context.notice.emit(f"Model “{model.name or model_id}” is now in use.")
 
     def delete_model(self, model_id: str) -> None:
         try:
             registry.delete(model_id)
         except (MusicRecError, OSError) as exc:
-            self.main.banner.show_error(f"The model could not be deleted: {exc}")
-        if model_id == self.main.models.model_id:
-            self.main.models.set_model(None, None)   # the other pages go back to "train a model first"
+            self.context.error.emit(f"The model could not be deleted: {exc}")
+            return
+        if model_id == self.context.models.model_id:
+            self.context.models.set_model(None, None)   # the other pages go back to "train a model first"
         self._list_models()
-        self.main.show_notice("Model deleted.")
+        self.context.notice.emit("Model deleted.")
 
     def _model_changed(self, model) -> None:
         self._list_models()

@@ -1,7 +1,5 @@
 """The Train page's parts (the page itself is ``ui/pages/train_page.py``).
 
-* ``tasks``         – the page's background jobs as plain functions (no Qt), and the joint stop token.
-* ``relay``         – a job-side reporter: batch losses bundled ≤ 20×/s, progress for the status bar.
 * ``number_box``    – a spin box for numbers spanning orders of magnitude (learning rate, weights).
 * ``settings_form`` – presets and every training knob, with tooltips in plain words.
 * ``run_panel``     – live curves, progress row, save prompt and the summary card of a training run.

@@ -7,13 +7,11 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from musicrec_gui.ui.widgets.dim_chart import DimSearchChart
 
-SIZES = (20, 30, 40, 50, 60)   # the article's grid (DESIGN §2)
-TRIAL_EPOCHS = 3
 METRIC_TITLES = {"recall": "Recall@20", "rmse": "RMSE"}
 
-INTRO = (f"Each size trains a fresh model for {TRIAL_EPOCHS} epochs with the other settings as they are; "
-         "the validation score decides. Recall@20 (higher is better) when early stopping watches "
-         "Recall@20, RMSE (lower is better) otherwise.")
+INTRO = ("Each size, around the one in the settings, trains a fresh model for a few epochs with the other "
+         "settings as they are; the validation score decides. Recall@20 (higher is better) when early "
+         "stopping watches Recall@20, RMSE (lower is better) otherwise.")
 
 
 class DimPanel(QWidget):
@@ -29,10 +27,10 @@ class DimPanel(QWidget):
         layout.addWidget(self.chart, 1)
         layout.addWidget(self.message)
 
-    def start(self, sizes, metric: str) -> None:
+    def start(self, sizes, epochs: int, metric: str) -> None:
         self.chart.plot.getPlotItem().setLabel("left", METRIC_TITLES.get(metric, metric))
         self.chart.set_sizes(list(sizes))
-        self.message.setText(f"Training {len(sizes)} sizes for {TRIAL_EPOCHS} epochs each…")
+        self.message.setText(f"Training {len(sizes)} sizes for {epochs} epochs each…")
 
     def add_size(self, event) -> None:
         """A ``DimEvent``: one more bar."""

@@ -1,4 +1,5 @@
-"""Font helpers: sizes relative to the system font, so text scales with the user's settings and HiDPI."""
+"""Text helpers: font sizes relative to the system font (so text scales with the user's settings and
+HiDPI), and core messages turned into sentences."""
 from __future__ import annotations
 
 from PySide6.QtGui import QFont
@@ -10,6 +11,14 @@ def scaled_font(widget: QWidget, factor: float, bold: bool = False) -> QFont:
     font.setPointSizeF(font.pointSizeF() * factor)
     font.setBold(bold)
     return font
+
+
+def sentence(message: str) -> str:
+    """A core message ("no listener named …", written to follow "musicrec: ") as a sentence."""
+    message = message.strip()
+    if message and not message.endswith((".", "!", "?")):
+        message += "."
+    return message[:1].upper() + message[1:]
 
 
 def heading(text: str, factor: float = 1.6) -> QLabel:

@@ -1,0 +1,128 @@
+"""Getting data in: plan an import, import, download community data, undo, the import history (no Qt).
+
+The app runs these as background jobs between its dialogs (plan → confirm →
+import → report); the CLI runs them in the foreground.  ``ImportOutcome`` is
+what both show afterwards: every file's report, and how much of the person's
+music the community data knows.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from musicrec_gui.core import download, importer, library
+from musicrec_gui.core.formats.base import Source
+from musicrec_gui.core.importer import PlannedSource, SourceReport
+from musicrec_gui.core.jobs import Progress, Reporter, StopToken, ignore_events
+from musicrec_gui.core.store import Store
+
+TABLE_SNIFF_BYTES = 8192      # enough of a file to see a header and a row
+TABLE_DELIMITERS = (",", ";", "\t", "|")
+
+
+@dataclass
+class ImportPlan:
+    """What planning found under the dropped or chosen paths."""
+
+    paths: list[str]
+    planned: list[PlannedSource]
+    tables: set[int] = field(default_factory=set)   # unrecognised text tables a column mapping can import
+
+    def importable(self) -> list[PlannedSource]:
+        return [p for p in self.planned if p.format is not None and not p.error and not p.ignored]
+
+
+@dataclass
+class ImportOutcome:
+    """What an import did, for the report."""
+
+    reports: list[SourceReport]
+    person: str | None = None            # whose personal exports were imported
+    match: dict | None = None            # library.person_match(store, person) afterwards
+    community_listeners: int = 0         # in the store afterwards
+    title: str = "Import finished"
+
+    @property
+    def failed(self) -> list[SourceReport]:
+        return [r for r in self.reports if r.error]
+
+
+def looks_like_table(source: Source) -> bool:
+    """Whether an unrecognised source is plain delimited text a column mapping could read."""
+    try:
+        with source.open() as stream:
+            head = stream.read(TABLE_SNIFF_BYTES)
+    except Exception:   # missing or unreadable: nothing to map
+        return False
+    if not head or b"\x00" in head:
+        return False
+    lines = head.decode("utf-8", errors="replace").splitlines()
+    return len(lines) >= 2 and any(sep in lines[0] for sep in TABLE_DELIMITERS)
+
+
+def plan(paths: list[str], *, token: StopToken | None = None, report: Reporter = ignore_events) -> ImportPlan:
+    """Find every source under ``paths`` and detect its format (nothing is written)."""
+    report(Progress("Looking at the files", 0, 0, f"{len(paths)} path(s)"))
+    planned = importer.plan_import(paths)
+    if token is not None:
+        token.check()
+    tables = {i for i, item in enumerate(planned) if item.error and looks_like_table(item.source)}
+    return ImportPlan(list(paths), planned, tables)
+
+
+def outcome(store: Store, reports: list[SourceReport], person: str | None,
+            title: str = "Import finished") -> ImportOutcome:
+    """An outcome with the person's coverage by the community data as the store now is."""
+    match = library.person_match(store, person) if person else None
+    return ImportOutcome(reports, person, match, library.community_listener_count(store), title)
+
+
+def run_import(store: Store, planned: list[PlannedSource], person: str = library.DEFAULT_PERSON, *,
+               token: StopToken | None = None, report: Reporter = ignore_events) -> ImportOutcome:
+    """Import planned sources: personal ones for ``person``, community ones as datasets.
+
+    A cancel rolls back the file in progress and undoes the files this call
+    already committed (``importer.import_planned``).
+    """
+    reports = importer.import_planned(store, planned, person, token, report)
+    # After community data alone, still say how well it covers the person's music.
+    return outcome(store, reports, person if person in store.people() else None)
+
+
+def import_paths(store: Store, paths: list[str], person: str = library.DEFAULT_PERSON, *,
+                 token: StopToken | None = None, report: Reporter = ignore_events) -> ImportOutcome:
+    """Plan and import in one go (the CLI's ``musicrec import``)."""
+    return run_import(store, plan(paths, token=token).planned, person, token=token, report=report)
+
+
+def download_hetrec(store: Store, url: str, dest: Path, *, token: StopToken | None = None,
+                    report: Reporter = ignore_events) -> ImportOutcome:
+    """Download HetRec Last.fm 2K, check the archive, import it as community data."""
+    token = token or StopToken()
+    download.download(url, dest, token, report, expected_members=download.HETREC_MEMBERS)
+    reports = importer.import_planned(store, importer.plan_import([dest]), library.DEFAULT_PERSON, token, report)
+    people = store.people()
+    return outcome(store, reports, people[0] if people else None, "HetRec Last.fm 2K imported")
+
+
+def undo(store: Store, source_id: int, *, token: StopToken | None = None,
+         report: Reporter = ignore_events) -> None:
+    """Remove exactly what one import added."""
+    importer.undo_source(store, source_id)
+
+
+def history(store: Store, source_ids: list[int] | None = None) -> ImportOutcome | None:
+    """The report of earlier imports (all, or ``source_ids``), rebuilt from the import history."""
+    rows = [s for s in store.sources() if source_ids is None or s.id in source_ids]
+    if not rows:
+        return None
+    reports = [SourceReport(
+        path=row.path, format=row.format, format_label=row.format_label, listener=row.listener,
+        rows_read=row.rows_read, added=row.added, skipped=dict(row.skipped), malformed=row.malformed,
+        malformed_lines=list(row.malformed_lines), notes=list(row.notes), source_id=row.id) for row in rows]
+    people = [row.listener for row in rows if row.role == "personal" and row.listener]
+    if not people and store.people():
+        people = store.people()
+    title = (f"Import #{rows[0].id} ({rows[0].imported_at[:10]})" if len(rows) == 1
+             else f"{len(rows)} imports")
+    return outcome(store, reports, people[0] if people else None, title)
