@@ -69,12 +69,12 @@ def _tune_allocator() -> str:
 
 def describe() -> str:
     """The settings in force, in one line (benchmarks print it)."""
-    threads = _state.get("threads")
     if "torch" in sys.modules:
         import torch
 
         threads = f"{torch.get_num_threads()} torch threads"
     else:
-        threads = f"{threads} threads" if threads else "torch's default threads"
+        chosen = _state.get("threads")
+        threads = f"{chosen} threads" if chosen else "torch's default threads"
     return (f"{threads}, OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY', 'unset')}, "
             f"allocator: {_state.get('allocator', 'not configured')}")

@@ -96,9 +96,6 @@ class Settings:
             raise TypeError(f"setting {option.key} takes {option.type.__name__}, not {value!r}")
         self.qsettings.setValue(option.key, value)
 
-    def reset(self, option: Option) -> None:
-        self.qsettings.remove(option.key)
-
     def sync(self) -> None:
         self.qsettings.sync()
 

@@ -90,18 +90,3 @@ class TrainedModel:
             value_mean=data.value_mean, value_std=data.value_std,
             created=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
             training=result.to_dict() if result is not None else {}, **extras)
-
-    def to_module(self, device="cpu"):
-        """The parameters back in a ``BiasedPMF`` (e.g. to continue training)."""
-        import torch
-
-        from musicrec_gui.core.engine.model import BiasedPMF
-
-        module = BiasedPMF(self.n_listeners, self.n_artists, self.dim)
-        with torch.no_grad():
-            module.mu.fill_(self.mu)
-            module.listener_bias.copy_(torch.from_numpy(self.listener_bias))
-            module.artist_bias.copy_(torch.from_numpy(self.artist_bias))
-            module.listener_emb.copy_(torch.from_numpy(self.listener_emb))
-            module.artist_emb.copy_(torch.from_numpy(self.artist_emb))
-        return module.to(device)

@@ -22,9 +22,6 @@ from musicrec_gui.core.engine.settings import Settings
 from musicrec_gui.core.engine.trainer import Trainer, TrainResult
 from musicrec_gui.core.jobs import StopToken, ignore_events
 
-N = 20
-
-
 @dataclass(frozen=True)
 class Evaluation:
     rmse: float
@@ -67,11 +64,11 @@ def evaluate(model: BiasedPMF, data: Dataset, held_out: Interactions, *, low: fl
     relevant = held_out.csr(data.n_listeners)
     U, V = model.ranking_vectors()
     start = time.perf_counter()
-    top = metrics.top_n(U, V, exclude[0], exclude[1], n=N)
+    top = metrics.top_n(U, V, exclude[0], exclude[1], n=metrics.TOP_N)
     score_seconds = time.perf_counter() - start
     ours = metrics.ranking_metrics(top, relevant[0], relevant[1], data.n_artists)
     pu, pv = metrics.popularity_vectors(data.train.artist, data.n_listeners, data.n_artists, U.device)
-    pop = metrics.ranking_metrics(metrics.top_n(pu, pv, exclude[0], exclude[1], n=N),
+    pop = metrics.ranking_metrics(metrics.top_n(pu, pv, exclude[0], exclude[1], n=metrics.TOP_N),
                                   relevant[0], relevant[1], data.n_artists)
     truth = transform_plays(held_out.plays, data.transform, data.value_mean, data.value_std, np.float64)
     rmse = metrics.rmse(predict_pairs(model, held_out), truth, low, high)

@@ -17,6 +17,9 @@ import numpy as np
 import torch
 
 
+TOP_N = 20   # the length of the lists the metrics judge (Recall@20, NDCG@20, Coverage@20)
+
+
 @dataclass(frozen=True)
 class RankingMetrics:
     recall: float
@@ -26,7 +29,7 @@ class RankingMetrics:
 
 
 def top_n(user_vecs: torch.Tensor, item_vecs: torch.Tensor, exclude_indptr: np.ndarray,
-          exclude_indices: np.ndarray, n: int = 20, batch: int = 256) -> np.ndarray:
+          exclude_indices: np.ndarray, n: int = TOP_N, batch: int = 256) -> np.ndarray:
     """The first ``n`` artists of each row's ranking (−1 where fewer candidates exist).
 
     ``exclude_indptr/indices`` list, CSR-style, the artists each row must not get.

@@ -33,9 +33,6 @@ from musicrec_gui.core.engine.schedules import lr_factor
 from musicrec_gui.core.engine.settings import Settings
 from musicrec_gui.core.jobs import StopToken, ignore_events
 
-RECALL_N = 20
-
-
 @dataclass(frozen=True)
 class TrainResult:
     epochs_run: int
@@ -115,7 +112,7 @@ class Trainer:
         if v is None:
             return math.nan
         U, V = self.model.ranking_vectors()
-        top = metrics.top_n(U[v["rows"]], V, *v["exclude"], n=RECALL_N)
+        top = metrics.top_n(U[v["rows"]], V, *v["exclude"], n=metrics.TOP_N)
         return metrics.ranking_metrics(top, *v["relevant"], self.data.n_artists).recall
 
     # -- training ----------------------------------------------------------------

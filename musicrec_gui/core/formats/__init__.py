@@ -21,14 +21,12 @@ from typing import Iterator, Optional
 
 from ..errors import ImportFormatError
 from . import apple, datasets, lastfm, listenbrainz, scrobblers, spotify, youtube
-from .base import COUNT_COLUMNS, LISTEN_COLUMNS, Chunk, Format, Sample, Source
+from .base import COUNT_COLUMNS, LISTEN_COLUMNS, SAMPLE_BYTES, Chunk, Format, Sample, Source
 from .guard import guarded
 from .mapped import ColumnMapping, mapped_format, preview_table
 from .mapped import parse_mapped as _parse_mapped
 from .sources import NESTED_ZIP, iter_sources
 from .text import decode_head
-
-SAMPLE_BYTES = 65536
 
 EMPTY_LIST = Format(
     key="empty-json-list", label="Empty JSON list", role="ignore", rows="none",

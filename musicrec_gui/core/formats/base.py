@@ -31,6 +31,8 @@ COUNT_COLUMNS = ["listener", "artist", "artist_mbid", "plays"]
 
 # How many malformed line numbers a report keeps (the count is always exact).
 MAX_REPORTED_LINES = 10
+# How much of a file detection (and the column-mapping preview) reads: a header and some rows.
+SAMPLE_BYTES = 65536
 
 
 class Source:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Iterator, Optional
 
 from ..errors import ImportFormatError
-from .base import Chunk, Format, Source
+from .base import SAMPLE_BYTES, Chunk, Format, Source
 from .frames import Batch, chunks, whole
 from .guard import guarded
 from .tables import iter_rows
@@ -133,7 +133,7 @@ def preview_table(source: Source, n: int = 20) -> tuple[str, Optional[list[str]]
     """(guessed delimiter, header row or None, up to ``n`` data rows) for the mapping dialog."""
     try:
         with source.open() as stream:
-            head = stream.read(65536)
+            head = stream.read(SAMPLE_BYTES)
     except ImportFormatError:
         raise
     except OSError as err:

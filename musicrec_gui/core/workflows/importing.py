@@ -11,12 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from musicrec_gui.core import download, importer, library
-from musicrec_gui.core.formats.base import Source
+from musicrec_gui.core.formats.base import SAMPLE_BYTES, Source
 from musicrec_gui.core.importer import PlannedSource, SourceReport
 from musicrec_gui.core.jobs import Progress, Reporter, StopToken, ignore_events
 from musicrec_gui.core.store import Store
 
-TABLE_SNIFF_BYTES = 8192      # enough of a file to see a header and a row
 TABLE_DELIMITERS = (",", ";", "\t", "|")
 
 
@@ -51,7 +50,7 @@ def looks_like_table(source: Source) -> bool:
     """Whether an unrecognised source is plain delimited text a column mapping could read."""
     try:
         with source.open() as stream:
-            head = stream.read(TABLE_SNIFF_BYTES)
+            head = stream.read(SAMPLE_BYTES)
     except Exception:   # missing or unreadable: nothing to map
         return False
     if not head or b"\x00" in head:

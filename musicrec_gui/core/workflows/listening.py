@@ -127,13 +127,13 @@ class Listening:
         stored = library.find_listener(self.store, name)
         if stored is None:
             try:
-                row = explore.find_listener(model, name)
+                only_in_model = explore.find_listener(model, name)
             except MusicRecError:
                 raise NoListener(f"no listener named “{name}” in the library or the model") from None
-            trained, values = model.played(row)
+            trained, values = model.played(only_in_model)
             plays = untransform_plays(values, model.transform, model.value_mean, model.value_std)
-            return Profile(str(model.listener_names[row]), str(model.listener_kinds[row]), row, trained, plays,
-                           explore.listener_taste(model, row))
+            return Profile(str(model.listener_names[only_in_model]), str(model.listener_kinds[only_in_model]),
+                           only_in_model, trained, plays, explore.listener_taste(model, only_in_model))
         artists, plays, unmatched = self._current_plays(stored.id)
         row = self._model_row(stored)
         if row is not None:

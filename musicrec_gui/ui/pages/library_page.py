@@ -11,7 +11,7 @@ from pathlib import PurePath
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QFrame, QGridLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
                                QLineEdit, QMessageBox, QPushButton, QSplitter, QTableWidget,
-                               QTableWidgetItem, QToolButton, QVBoxLayout, QWidget)
+                               QToolButton, QVBoxLayout, QWidget)
 
 from musicrec_gui.core import library
 from musicrec_gui.core.store import SourceRow, Store
@@ -19,23 +19,11 @@ from musicrec_gui.ui.dialogs.import_report import short_path
 from musicrec_gui.ui.icons import set_icon
 from musicrec_gui.ui.widgets.bar_list import BarList
 from musicrec_gui.ui.widgets.month_chart import MonthChart
+from musicrec_gui.ui.widgets.sortable_item import SortableItem
 from musicrec_gui.ui.widgets.text import heading, scaled_font
 
 HISTORY_COLUMNS = ("Date", "File", "Format", "Listener", "Added", "Skipped", "")
 UNDO_COLUMN = len(HISTORY_COLUMNS) - 1
-
-
-class _SortableItem(QTableWidgetItem):
-    """A cell that sorts by a key (numbers as numbers) rather than by its display text."""
-
-    def __init__(self, text: str, key) -> None:
-        super().__init__(text)
-        self.key = key
-
-    def __lt__(self, other) -> bool:
-        if isinstance(other, _SortableItem):
-            return self.key < other.key
-        return super().__lt__(other)
 
 
 class StatCard(QFrame):
@@ -190,12 +178,12 @@ class LibraryPage(QWidget):
             when = _local_time(source.imported_at)
             listener = source.listener or ("community" if source.role == "community" else "")
             cells = [
-                _SortableItem(when, (source.imported_at, source.id)),
-                _SortableItem(short_path(source.path), short_path(source.path).lower()),
-                _SortableItem(source.format_label, source.format_label.lower()),
-                _SortableItem(listener, listener.lower()),
-                _SortableItem(f"{source.added:,}", source.added),
-                _SortableItem(f"{skipped:,}", skipped),
+                SortableItem(when, (source.imported_at, source.id)),
+                SortableItem(short_path(source.path), short_path(source.path).lower()),
+                SortableItem(source.format_label, source.format_label.lower()),
+                SortableItem(listener, listener.lower()),
+                SortableItem(f"{source.added:,}", source.added),
+                SortableItem(f"{skipped:,}", skipped),
             ]
             cells[1].setToolTip(source.path)
             for column, item in enumerate(cells):
@@ -203,7 +191,7 @@ class LibraryPage(QWidget):
                 if column >= 4:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 table.setItem(row, column, item)
-            table.setItem(row, UNDO_COLUMN, _SortableItem("", source.id))
+            table.setItem(row, UNDO_COLUMN, SortableItem("", source.id))
             table.setCellWidget(row, UNDO_COLUMN, self._undo_button(source))
         table.setSortingEnabled(True)
         table.sortItems(0, Qt.SortOrder.DescendingOrder)   # newest first

@@ -9,9 +9,10 @@ from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QMessageBox, QPushButton,
-                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+                               QTableWidget, QVBoxLayout, QWidget)
 
 from musicrec_gui.ui.training.summary_card import metric_text
+from musicrec_gui.ui.widgets.sortable_item import SortableItem
 
 COLUMNS = ("In use", "Name", "Trained", "Data", "Recall@20", "NDCG@20", "RMSE")
 
@@ -22,21 +23,6 @@ def local_time(stamp: str) -> str:
         return datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone().strftime("%Y-%m-%d %H:%M")
     except (ValueError, AttributeError):
         return stamp or ""
-
-
-class _Item(QTableWidgetItem):
-    """A cell that sorts by a key (numbers as numbers) rather than by its text."""
-
-    def __init__(self, text: str, key=None, number: bool = False) -> None:
-        super().__init__(text)
-        self.key = text if key is None else key
-        if number:
-            self.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-
-    def __lt__(self, other) -> bool:
-        if isinstance(other, _Item):
-            return self.key < other.key
-        return super().__lt__(other)
 
 
 class ModelsPanel(QWidget):
@@ -97,11 +83,11 @@ class ModelsPanel(QWidget):
         for row, info in enumerate(infos):
             evaluation = info.evaluation or {}
             cells = (
-                _Item("✓" if info.id == in_use else "", info.id == in_use),
-                _Item(info.name),
-                _Item(local_time(info.created), info.created),
-                _Item(f"{info.n_listeners:,} × {info.n_artists:,}", info.n_listeners * info.n_artists, True),
-                *(_Item(metric_text(evaluation.get(key)), _sort_key(evaluation.get(key)), True)
+                SortableItem("✓" if info.id == in_use else "", info.id == in_use),
+                SortableItem(info.name),
+                SortableItem(local_time(info.created), info.created),
+                SortableItem(f"{info.n_listeners:,} × {info.n_artists:,}", info.n_listeners * info.n_artists, True),
+                *(SortableItem(metric_text(evaluation.get(key)), _sort_key(evaluation.get(key)), True)
                   for key in ("recall_at_20", "ndcg_at_20", "rmse")),
             )
             for column, cell in enumerate(cells):

@@ -10,11 +10,11 @@ from __future__ import annotations
 import numpy as np
 import PySide6.QtWidgets  # noqa: F401  (pyqtgraph must bind to PySide6)
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QPointF, Qt, QTimer, Signal
+from PySide6.QtCore import QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from musicrec_gui.ui.widgets.plot_style import (muted_colour, quiet_plot, series_colours, style_legend, style_plot,
+from musicrec_gui.ui.widgets.plot_style import (PaletteAwareChart, muted_colour, quiet_plot, series_colours, style_legend, style_plot,
                                                with_alpha)
 
 # Point categories (the ``categories`` array holds these ints).
@@ -40,7 +40,7 @@ def scaled_sizes(values, low: float = MIN_POINT_PX, high: float = MAX_POINT_PX) 
     return np.round((low + (high - low) * spread) * 2) / 2
 
 
-class PointCloud(QWidget):
+class PointCloud(PaletteAwareChart):
     """One scatter item plus hover label, hover ring, highlight marker and click signal.
 
     Subclasses turn their inputs into view coordinates and call ``_set_cloud``.
@@ -250,15 +250,10 @@ class PointCloud(QWidget):
         self._hover_index = None
         super().leaveEvent(event)
 
-    def changeEvent(self, event) -> None:
-        if event.type() == QEvent.Type.PaletteChange:
-            self._apply_palette()
-        super().changeEvent(event)
-
     def _styled_axes(self) -> tuple[str, ...]:
         return ("left", "bottom")
 
-    def _apply_palette(self) -> None:
+    def apply_palette(self) -> None:
         palette = self.palette()
         style_plot(self.plot, palette, axes=self._styled_axes())
         text = palette.color(QPalette.ColorRole.WindowText)
@@ -289,7 +284,7 @@ class ArtistMap(PointCloud):
         item.hideAxis("left")
         item.hideAxis("bottom")
         item.setAspectLocked(True)   # distances on the map mean something in every direction
-        self._apply_palette()
+        self.apply_palette()
 
     def set_points(self, x, y, size_values, categories, names, listeners, your_plays) -> None:
         """All artists at once: coordinates, a size value each (e.g. log listeners), a category
@@ -315,7 +310,7 @@ class NormPlot(PointCloud):
         # the axis only labels the ticks as powers of ten.
         item.getAxis("bottom").setLogMode(True)
         self._norms = np.empty(0)
-        self._apply_palette()
+        self.apply_palette()
 
     def set_points(self, listeners, norms, categories, names, your_plays) -> None:
         listeners = np.asarray(listeners)

@@ -9,16 +9,16 @@ from __future__ import annotations
 import numpy as np
 import PySide6.QtWidgets  # noqa: F401  (pyqtgraph must bind to PySide6)
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import QToolTip, QVBoxLayout, QWidget
 
-from musicrec_gui.ui.widgets.plot_style import quiet_plot, series_colours, style_plot, text_colour, with_alpha
+from musicrec_gui.ui.widgets.plot_style import PaletteAwareChart, quiet_plot, series_colours, style_plot, text_colour, with_alpha
 
 _BAR_HEIGHT = 0.7
 _NAME_CHARS = 26   # names longer than about this are elided on the axis (full name on hover)
 
 
-class BiasBars(QWidget):
+class BiasBars(PaletteAwareChart):
     """``set_biases(names, values)``; ``end="bottom"`` shows the most negative instead of the largest."""
 
     artist_clicked = Signal(str)
@@ -44,7 +44,7 @@ class BiasBars(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.plot)
-        self._apply_palette()
+        self.apply_palette()
 
     def set_biases(self, names: list[str], values, end: str = "top") -> None:
         """Show the ``top_n`` largest (``end="top"``) or smallest (``end="bottom"``) of ``values``."""
@@ -113,12 +113,7 @@ class BiasBars(QWidget):
         if index is not None and event.button() == Qt.MouseButton.LeftButton:
             self.artist_clicked.emit(self._shown[index][0])
 
-    def changeEvent(self, event) -> None:
-        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.FontChange):
-            self._apply_palette()
-        super().changeEvent(event)
-
-    def _apply_palette(self) -> None:
+    def apply_palette(self) -> None:
         palette = self.palette()
         style_plot(self.plot, palette)
         self.zero_line.setPen(pg.mkPen(with_alpha(text_colour(palette), 0.6)))

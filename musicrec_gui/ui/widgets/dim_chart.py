@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import PySide6.QtWidgets  # noqa: F401  (pyqtgraph must bind to PySide6)
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from musicrec_gui.ui.widgets.plot_style import (muted_colour, quiet_plot, series_colours, style_plot, text_colour,
+from musicrec_gui.ui.widgets.plot_style import (PaletteAwareChart, muted_colour, quiet_plot, series_colours, style_plot, text_colour,
                                                with_alpha)
 
 _BAR_WIDTH = 0.6
 
 
-class DimSearchChart(QWidget):
+class DimSearchChart(PaletteAwareChart):
     """Bars of a validation metric per embedding size; ``metric`` names the y axis."""
 
     def __init__(self, metric: str = "Recall@20", parent: QWidget | None = None) -> None:
@@ -40,7 +40,7 @@ class DimSearchChart(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.plot)
-        self._apply_palette()
+        self.apply_palette()
 
     def set_sizes(self, sizes: list[int]) -> None:
         """The sizes the search will try, in the order to show them; forgets earlier results."""
@@ -109,12 +109,7 @@ class DimSearchChart(QWidget):
         self.plot.setYRange(0, top, padding=0)
         self.plot.setXRange(-0.6, max(len(self._sizes), 1) - 0.4, padding=0)
 
-    def changeEvent(self, event) -> None:
-        if event.type() == QEvent.Type.PaletteChange:
-            self._apply_palette()
-        super().changeEvent(event)
-
-    def _apply_palette(self) -> None:
+    def apply_palette(self) -> None:
         palette = self.palette()
         style_plot(self.plot, palette)
         muted = muted_colour(palette)

@@ -11,11 +11,11 @@ import math
 import numpy as np
 import PySide6.QtWidgets  # noqa: F401  (pyqtgraph must bind to PySide6)
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QPointF, Qt, Signal
+from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QStyle, QWidget
 
-from musicrec_gui.ui.widgets.plot_style import quiet_plot, series_colours, style_plot, with_alpha
+from musicrec_gui.ui.widgets.plot_style import PaletteAwareChart, quiet_plot, series_colours, style_plot, with_alpha
 
 
 def rate_text(rate: float) -> str:
@@ -24,7 +24,7 @@ def rate_text(rate: float) -> str:
     return f"{mantissa}e{int(exponent)}"
 
 
-class LrFinderPlot(QWidget):
+class LrFinderPlot(PaletteAwareChart):
     """Smoothed (bold) and raw (faint) loss per learning rate; suggestion line; click to choose."""
 
     rate_chosen = Signal(float)
@@ -78,7 +78,7 @@ class LrFinderPlot(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.plot, 0, 0)
         layout.addWidget(self.warning, 0, 0, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignHCenter)
-        self._apply_palette()
+        self.apply_palette()
 
     # -- data -------------------------------------------------------------------------
     def set_curve(self, lrs, raw, smoothed, suggestion: float | None = None, warning: str | None = None) -> None:
@@ -156,12 +156,7 @@ class LrFinderPlot(QWidget):
         self.plot.setYRange(low - 0.1 * span, start + 0.5 * span, padding=0)
 
     # -- looks ------------------------------------------------------------------------
-    def changeEvent(self, event) -> None:
-        if event.type() == QEvent.Type.PaletteChange:
-            self._apply_palette()
-        super().changeEvent(event)
-
-    def _apply_palette(self) -> None:
+    def apply_palette(self) -> None:
         palette = self.palette()
         style_plot(self.plot, palette)
         loss, suggested = series_colours(palette)[:2]

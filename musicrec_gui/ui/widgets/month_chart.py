@@ -6,9 +6,11 @@ from datetime import datetime, timezone
 
 import PySide6.QtWidgets  # noqa: F401  (pyqtgraph must bind to PySide6)
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QLabel, QStackedLayout, QToolTip, QWidget
+
+from musicrec_gui.ui.widgets.plot_style import PaletteAwareChart
 
 _DAY = 86400
 
@@ -19,7 +21,7 @@ def month_start(month: str) -> float:
     return calendar.timegm((year, number, 1, 0, 0, 0))
 
 
-class MonthChart(QWidget):
+class MonthChart(PaletteAwareChart):
     """Bars of listens per month; the bar item is made once and given new data on refresh."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -38,7 +40,7 @@ class MonthChart(QWidget):
         self._stack = QStackedLayout(self)
         self._stack.addWidget(self.plot)
         self._stack.addWidget(self.empty)
-        self._apply_palette()
+        self.apply_palette()
 
     def set_months(self, months: list[tuple[str, int]]) -> None:
         self._months = list(months)
@@ -55,12 +57,7 @@ class MonthChart(QWidget):
     def months(self) -> list[tuple[str, int]]:
         return list(self._months)
 
-    def changeEvent(self, event) -> None:
-        if event.type() == QEvent.Type.PaletteChange:
-            self._apply_palette()
-        super().changeEvent(event)
-
-    def _apply_palette(self) -> None:
+    def apply_palette(self) -> None:
         palette = self.palette()
         text = palette.color(QPalette.ColorRole.WindowText)
         self.plot.setBackground(palette.color(QPalette.ColorRole.Base))

@@ -2,14 +2,18 @@
 
 pyqtgraph draws with its own global colours (black background, grey axes);
 the plots here take theirs from the widget's QPalette instead and are
-restyled when the palette changes (the widgets call ``style_plot`` from
-``changeEvent``).
+restyled when the palette changes: every chart is a ``PaletteAwareChart``,
+whose ``apply_palette`` runs when the system palette or font changes.
 """
 from __future__ import annotations
 
 import PySide6.QtWidgets  # noqa: F401  (pyqtgraph must bind to PySide6)
 import pyqtgraph as pg
+from PySide6.QtCore import QEvent
 from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtWidgets import QWidget
+
+_RESTYLE_EVENTS = (QEvent.Type.PaletteChange, QEvent.Type.FontChange)
 
 # Hues (degrees) of the extra series colours after the palette's Highlight:
 # orange, green, purple, red: far apart and distinguishable by most colour-blind people.
@@ -89,3 +93,16 @@ def quiet_plot(plot: pg.PlotWidget) -> None:
     """No context menu and no "A" auto-range button: the charts here are not a plotting tool."""
     plot.setMenuEnabled(False)
     plot.hideButtons()
+
+
+class PaletteAwareChart(QWidget):
+    """A chart drawn in the palette's colours: ``apply_palette`` restyles it when the system
+    switches between light and dark (or the font changes).  Subclasses call it once when built."""
+
+    def apply_palette(self) -> None:
+        raise NotImplementedError
+
+    def changeEvent(self, event) -> None:
+        if event.type() in _RESTYLE_EVENTS:
+            self.apply_palette()
+        super().changeEvent(event)

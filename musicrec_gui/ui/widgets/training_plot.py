@@ -10,10 +10,10 @@ from __future__ import annotations
 import numpy as np
 import PySide6.QtWidgets  # noqa: F401  (pyqtgraph must bind to PySide6)
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from musicrec_gui.ui.widgets.plot_style import series_colours, style_plot, with_alpha
+from musicrec_gui.ui.widgets.plot_style import PaletteAwareChart, series_colours, style_plot, with_alpha
 
 REPAINT_INTERVAL_MS = 50   # at most 20 repaints a second
 
@@ -46,7 +46,7 @@ class GrowableSeries:
         return self._data[1, :self.size]
 
 
-class TrainingCurves(QWidget):
+class TrainingCurves(PaletteAwareChart):
     """The training page's plot. ``add_batch`` / ``add_epoch`` are cheap; drawing happens on a timer.
 
     x is the epoch (fractional for batches); the left axis is the loss, the
@@ -101,7 +101,7 @@ class TrainingCurves(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.canvas)
-        self._apply_palette()
+        self.apply_palette()
 
     # -- feeding ----------------------------------------------------------------------
     def add_batch(self, epoch: float, loss: float) -> None:
@@ -154,12 +154,7 @@ class TrainingCurves(QWidget):
         self.metric_view.setGeometry(main.sceneBoundingRect())
         self.metric_view.linkedViewChanged(main, self.metric_view.XAxis)
 
-    def changeEvent(self, event) -> None:
-        if event.type() == QEvent.Type.PaletteChange:
-            self._apply_palette()
-        super().changeEvent(event)
-
-    def _apply_palette(self) -> None:
+    def apply_palette(self) -> None:
         palette = self.palette()
         style_plot(self.canvas, palette, axes=("left", "bottom", "right"), item=self.plot_item,
                    legend=self.legend)
