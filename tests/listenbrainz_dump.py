@@ -151,7 +151,7 @@ def write_archive(path: Path, spec: Spec, *, with_artists: bool = True, copying:
     return path
 
 
-def tar_bytes(spec: Spec) -> tuple[bytes, int]:
+def tar_bytes(spec: Spec, with_artists: bool = True) -> tuple[bytes, int]:
     """The uncompressed tar of a small dump, and the offset where the artists member's data ends."""
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode="w") as archive:
@@ -160,7 +160,8 @@ def tar_bytes(spec: Spec) -> tuple[bytes, int]:
         _add_bytes(archive, f"{DUMP}/COPYING", COPYING.encode())
         _add_folder(archive, f"{DUMP}/lbdump")
         _add_folder(archive, f"{DUMP}/lbdump/statistics")
-        _add_bytes(archive, f"{DUMP}/lbdump/statistics/artists_all_time.jsonl", b"".join(user_lines(spec)))
+        if with_artists:
+            _add_bytes(archive, f"{DUMP}/lbdump/statistics/artists_all_time.jsonl", b"".join(user_lines(spec)))
         end = buffer.tell()
         for name in OTHER_MEMBERS:
             _add_bytes(archive, f"{DUMP}/lbdump/statistics/{name}", b"{}\n" * 20_000)

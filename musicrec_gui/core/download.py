@@ -282,12 +282,11 @@ class Meter:
         if not force and now - self.last < PROGRESS_INTERVAL:
             return
         self.last = now
-        text = f"{mb(done)} of {mb(self.total)}" if self.total else mb(done)
+        text = (f"{mb(done)} of {mb(self.total)}" if self.total else mb(done)) + extra
         elapsed = now - self.start
         if self.total and done and elapsed > 1:
-            left = (self.total - done) * elapsed / done
-            text += f", {duration(left)} left"
-        self.report(Progress(self.stage, done, self.total, text + extra))
+            text += f", {duration((self.total - done) * elapsed / done)} left"
+        self.report(Progress(self.stage, done, self.total, text))
 
 
 def download(url: str, dest: str | Path, token: StopToken | None = None,

@@ -138,25 +138,64 @@ def _sniff_other(sample: Sample) -> bool:
 # -- reading the artists member ----------------------------------------------------
 
 @dataclass
-class _Dump:
-    """What the archive says about itself, and how its member was found."""
+class DumpHead:
+    """What the archive holds before its artists member: metadata files and skipped statistics."""
 
-    compressed: bool
-    tar: bool
-    metadata: dict[str, str] = field(default_factory=dict)
-    member: str = ""
+    metadata: dict[str, str] = field(default_factory=dict)   # SCHEMA_SEQUENCE, TIMESTAMP, COPYING
+    member: str = ""                                         # the artists member, below the dump folder
     skipped: list[str] = field(default_factory=list)
 
     def notes(self) -> list[str]:
-        notes = []
-        if self.tar:
-            stamp = self.metadata.get("TIMESTAMP", "").strip()
-            notes.append(f"ListenBrainz statistics dump{' of ' + stamp if stamp else ''}: read {self.member} "
-                         "only (line numbers refer to it); the other statistics in the archive are not used")
-            notes.append(licence_note(self.metadata.get("COPYING", "")))
+        stamp = self.metadata.get("TIMESTAMP", "").strip()
+        read = (f"ListenBrainz statistics dump{' of ' + stamp if stamp else ''}: read {self.member} "
+                "only (line numbers refer to it); the other statistics in the archive are not used")
+        notes = [read, licence_note(self.metadata.get("COPYING", ""))]
         if self.skipped:
             notes.append(f"skipped {len(self.skipped)} other statistics file(s): {', '.join(self.skipped[:5])}")
         return notes
+
+
+def walk_to_artists(archive: tarfile.TarFile, name: str) -> tuple[tarfile.TarInfo, io.BufferedIOBase, DumpHead]:
+    """Read a dump's tar stream up to its artists member: (member, its reader, what came before).
+
+    Members are stored sorted, so a statistics file that sorts after
+    ``artists_all_time.jsonl`` means it is not there: reading stops at once
+    instead of going through gigabytes.  Raises ``ImportFormatError`` (naming
+    ``name``) when the member is missing or a metadata file is oversized.
+    """
+    head = DumpHead()
+    for member in archive:
+        if not member.isfile():
+            continue
+        parts = member.name.split("/")
+        base = parts[-1]
+        if len(parts) == 2 and base in METADATA_MEMBERS:
+            data = archive.extractfile(member).read(MAX_METADATA_BYTES + 1)
+            if len(data) > MAX_METADATA_BYTES:
+                raise ImportFormatError(name, f"its {base} is larger than {MAX_METADATA_BYTES:,} bytes; "
+                                              "not a ListenBrainz statistics dump")
+            head.metadata[base] = data.decode("utf-8", errors="replace")
+        elif base == ARTISTS_MEMBER:
+            head.member = "/".join(parts[1:])
+            return member, archive.extractfile(member), head
+        elif "statistics" in parts[:-1]:
+            if base > ARTISTS_MEMBER:
+                break
+            head.skipped.append(base)
+    raise ImportFormatError(name, f"is a tar archive without statistics/{ARTISTS_MEMBER}; "
+                                  "it is not a ListenBrainz statistics dump")
+
+
+@dataclass
+class _Layout:
+    """How a source holds the artists lines, and what its archive said (once read)."""
+
+    compressed: bool
+    tar: bool
+    head: DumpHead | None = None
+
+    def notes(self) -> list[str]:
+        return self.head.notes() if self.head else []
 
 
 def licence_note(copying: str) -> str:
@@ -184,7 +223,7 @@ class _Counting(io.RawIOBase):
         return len(data)
 
 
-def _layout(source: Source) -> _Dump:
+def _layout(source: Source) -> _Layout:
     """Compressed or not, tar or lines: from the first bytes, as detection did."""
     with source.open() as raw:
         head = raw.read(512)
@@ -192,54 +231,25 @@ def _layout(source: Source) -> _Dump:
     if compressed:
         with source.open() as raw, zstdio.reader(raw) as inner:
             head = inner.read(512)
-    return _Dump(compressed=compressed, tar=_is_tar(head))
-
-
-def _read_small(stream, name: str, source: Source) -> str:
-    data = stream.read(MAX_METADATA_BYTES + 1)
-    if len(data) > MAX_METADATA_BYTES:
-        raise ImportFormatError(source.name, f"its {name} is larger than {MAX_METADATA_BYTES:,} bytes; "
-                                             "not a ListenBrainz statistics dump")
-    return data.decode("utf-8", errors="replace")
-
-
-def _artists_member(archive: tarfile.TarFile, dump: _Dump, source: Source):
-    """Walk the tar stream up to the artists member and return its reader."""
-    for member in archive:
-        if not member.isfile():
-            continue
-        parts = member.name.split("/")
-        base = parts[-1]
-        if len(parts) == 2 and base in METADATA_MEMBERS:
-            dump.metadata[base] = _read_small(archive.extractfile(member), base, source)
-        elif base == ARTISTS_MEMBER:
-            dump.member = "/".join(parts[1:])
-            return archive.extractfile(member)
-        elif "statistics" in parts[:-1]:
-            if base > ARTISTS_MEMBER:        # members are stored sorted: it is not there
-                break
-            dump.skipped.append(base)
-    raise ImportFormatError(source.name, f"is a tar archive without statistics/{ARTISTS_MEMBER}; "
-                                         "it is not a ListenBrainz statistics dump")
+    return _Layout(compressed=compressed, tar=_is_tar(head))
 
 
 @contextlib.contextmanager
-def _open_lines(source: Source, dump: _Dump) -> Iterator[tuple[io.BufferedIOBase, _Counting]]:
+def _open_lines(source: Source, layout: _Layout) -> Iterator[tuple[io.BufferedIOBase, _Counting]]:
     """The artists JSON Lines as a binary stream, and the counter of source bytes read."""
     with source.open() as raw:
         counter = _Counting(raw)
         stream: Any = io.BufferedReader(counter, READ_BLOCK)
         with contextlib.ExitStack() as stack:
-            if dump.compressed:
+            if layout.compressed:
                 stream = stack.enter_context(zstdio.reader(stream))
-            if dump.tar:
-                dump.skipped.clear()             # each pass walks the archive again
+            if layout.tar:
                 archive = stack.enter_context(tarfile.open(fileobj=stream, mode="r|"))
-                stream = _artists_member(archive, dump, source)
+                _, stream, layout.head = walk_to_artists(archive, source.name)
             yield stream, counter
 
 
-def _lines(stream, counter: _Counting, dump: _Dump, source: Source) -> Iterator[tuple[int, bytes | None]]:
+def _lines(stream, counter: _Counting, layout: _Layout, source: Source) -> Iterator[tuple[int, bytes | None]]:
     """``(line number, line)`` for non-blank lines; ``None`` for a line over the length cap."""
     number = 0
     produced = 0
@@ -249,7 +259,7 @@ def _lines(stream, counter: _Counting, dump: _Dump, source: Source) -> Iterator[
             return
         number += 1
         produced += len(line)
-        if dump.compressed and produced > _EXPANSION_CHECKED_AFTER and produced > MAX_EXPANSION * counter.count:
+        if layout.compressed and produced > _EXPANSION_CHECKED_AFTER and produced > MAX_EXPANSION * counter.count:
             raise ImportFormatError(source.name, f"expands more than {MAX_EXPANSION}x when decompressed; "
                                                  "the file is damaged or malicious")
         if len(line) > MAX_LINE_BYTES and not line.endswith(b"\n"):
@@ -315,7 +325,7 @@ class _Reader:
     def __init__(self, source: Source, subsample: Subsample) -> None:
         self.source = source
         self.subsample = subsample
-        self.dump = _layout(source)
+        self.layout = _layout(source)
         self.passes = 1 + subsample.draws + subsample.filters_artists
         self.done_passes = 0
         self.chosen: frozenset[str] | None = None
@@ -333,8 +343,8 @@ class _Reader:
     def draw(self) -> Iterator[Chunk]:
         """Pass 1 (sampling only): offer every listener to the draw, from a cheap look at the line."""
         draw = ListenerDraw(self.subsample)
-        with _open_lines(self.source, self.dump) as (stream, counter):
-            for number, line in _lines(stream, counter, self.dump, self.source):
+        with _open_lines(self.source, self.layout) as (stream, counter):
+            for number, line in _lines(stream, counter, self.layout, self.source):
                 found = _USER_ID.search(line) if line else None
                 if found:
                     draw.offer(str(int(found.group(1))), line.count(_ARTIST_KEY))
@@ -346,8 +356,8 @@ class _Reader:
     def tally(self) -> Iterator[Chunk]:
         """Pass 2 (artist filter only): count the kept listeners of each artist."""
         tally = ArtistTally()
-        with _open_lines(self.source, self.dump) as (stream, counter):
-            for number, line in _lines(stream, counter, self.dump, self.source):
+        with _open_lines(self.source, self.layout) as (stream, counter):
+            for number, line in _lines(stream, counter, self.layout, self.source):
                 record = self._record(line)
                 if record is not None and self._keeps(*record[:2]) is None:
                     tally.add(name for name, _, _ in _valid_entries(record[1]))
@@ -359,9 +369,9 @@ class _Reader:
     def rows(self) -> Iterator[Chunk]:
         """The last pass: the rows of the kept listeners and artists."""
         rows = _Rows()
-        with _open_lines(self.source, self.dump) as (stream, counter):
-            rows.notes = self.dump.notes() + self._sample_notes()
-            for number, line in _lines(stream, counter, self.dump, self.source):
+        with _open_lines(self.source, self.layout) as (stream, counter):
+            rows.notes = self.layout.notes() + self._sample_notes()
+            for number, line in _lines(stream, counter, self.layout, self.source):
                 rows.rows_read += 1
                 record = self._record(line)
                 if record is None:
