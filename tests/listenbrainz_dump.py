@@ -11,6 +11,7 @@ and the extra keys the real lines carry.
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import random
 import tarfile
@@ -67,7 +68,8 @@ def user_lines(spec: Spec) -> Iterator[bytes]:
     """One JSON line per user, as ``couchdb.dump_database`` writes them (compact, UTF-8)."""
     rng = random.Random(spec.seed + 1)
     pool = artist_pool(spec)
-    weights = [1 / (rank + 1) ** 0.9 for rank in range(len(pool))]
+    population = range(len(pool))
+    cumulative = list(itertools.accumulate(1 / (rank + 1) ** 0.9 for rank in population))
     user_id = 0
     for index in range(spec.users):
         user_id += rng.randint(1, 9)
@@ -75,11 +77,12 @@ def user_lines(spec: Spec) -> Iterator[bytes]:
             size = spec.max_artists_per_user
         else:
             size = min(spec.max_artists_per_user, max(1, int(rng.expovariate(1 / spec.mean_artists_per_user))))
+        size = min(size, len(pool))
         chosen: dict[int, None] = {}
-        while len(chosen) < min(size, len(pool)):
-            for pick in rng.choices(range(len(pool)), weights=weights, k=size):
+        while len(chosen) < size:
+            for pick in rng.choices(population, cum_weights=cumulative, k=size - len(chosen)):
                 chosen.setdefault(pick)
-        picks = list(chosen)[:size]
+        picks = list(chosen)
         counts = sorted((int(rng.paretovariate(1.2) * 3) for _ in picks), reverse=True)
         data = [{"artist_mbid": pool[i][1], "artist_name": pool[i][0], "listen_count": c}
                 for i, c in zip(picks, counts)]

@@ -336,6 +336,7 @@ def test_keep_choices_and_estimates():
     assert quick.pairs < large.pairs < everything.pairs
     assert quick.store_bytes < large.store_bytes and quick.train_seconds < large.train_seconds
     assert keep.estimate("large", 30_000).listeners == 30_000
+    assert keep.estimate("quick").listeners == 20_000 and keep.estimate("all") is None
     assert "listeners" in quick.text() and "GB" in quick.text()
     assert keep.listeners_in(len(b"x" * 1_750_000)) == 100
 
@@ -347,3 +348,13 @@ def test_estimated_bytes_per_entry_match_generated_lines():
     per_entry = sum(map(len, lines)) / entries
     assert 0.6 < per_entry / keep.ESTIMATE_CONSTANTS["json_bytes_per_pair"] < 1.4
 
+
+
+def test_the_whole_use_case_in_one_call(server, tmp_path):
+    _, base = server
+    store = Store(tmp_path / "s.sqlite3")
+    with pytest.raises(MusicRecError, match="unknown --keep value"):
+        listenbrainz.download_and_import(store, "most", f"{base}/fullexport/", tmp_path / "dl")
+    assert not (tmp_path / "dl").exists()
+    got, [report] = listenbrainz.download_and_import(store, "all", f"{base}/fullexport/", tmp_path / "dl")
+    assert got.dump.folder == FULL and report.added == dumps.expected(SPEC)["pairs"]

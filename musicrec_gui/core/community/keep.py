@@ -85,11 +85,18 @@ def listeners_in(member_bytes: int) -> int:
     return round(member_bytes / (c["json_bytes_per_pair"] * c["artists_per_listener"]))
 
 
-def estimate(key: str, available_listeners: int) -> Estimate:
-    """What keeping ``key`` of a dump with ``available_listeners`` listeners costs."""
+def estimate(key: str, available_listeners: int | None = None) -> Estimate | None:
+    """What keeping ``key`` costs, for a dump with ``available_listeners`` (``None``: not known yet).
+
+    Before a download only the sampled choices can be estimated (their size is
+    fixed); "all" needs the dump's size (``listeners_in`` of the member's bytes)
+    and gives ``None`` until then.
+    """
     c = ESTIMATE_CONSTANTS
     choice = keep_choice(key)
-    listeners = min(choice.listeners or available_listeners, available_listeners)
+    if choice.listeners is None and available_listeners is None:
+        return None
+    listeners = min(n for n in (choice.listeners, available_listeners) if n is not None)
     pairs = listeners * c["artists_per_listener"]
     if choice.subsample.filters_artists:
         pairs *= c["kept_pair_share"]

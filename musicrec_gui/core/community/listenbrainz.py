@@ -39,7 +39,7 @@ from pathlib import Path
 
 from musicrec_gui.core import importer
 from musicrec_gui.core.community.keep import keep_choice
-from musicrec_gui.core.community.mirror import Dump, read_text
+from musicrec_gui.core.community.mirror import Dump, find_newest, read_text
 from musicrec_gui.core.download import (
     CHUNK_SIZE,
     ArchiveError,
@@ -73,7 +73,7 @@ class Downloaded:
     path: Path                    # <dump>-artists_all_time.jsonl.zst
     licence_path: Path            # <dump>-COPYING.txt: the attribution the dump asks for
     dump: Dump
-    member_bytes: int             # uncompressed size of artists_all_time.jsonl
+    member_bytes: int | None      # uncompressed size of artists_all_time.jsonl (None: saved earlier)
     downloaded_bytes: int         # received over the network by this call
     checks: list[str] = field(default_factory=list)
 
@@ -227,7 +227,7 @@ def download_artists(dump: Dump, folder: str | Path, token: StopToken | None = N
     folder = Path(folder)
     saved, licence_path = _saved_paths(dump, folder)
     if saved.exists() and licence_path.exists() and not whole:
-        return Downloaded(saved, licence_path, dump, member_bytes=0, downloaded_bytes=0,
+        return Downloaded(saved, licence_path, dump, member_bytes=None, downloaded_bytes=0,
                           checks=[f"already downloaded: {saved.name}"])
     part = folder / (dump.file_name + ".part")
     temporary = saved.with_name(saved.name + ".tmp")
@@ -345,3 +345,14 @@ def import_artists(store: Store, paths: list[str | Path], keep: str, person: str
     """Import downloaded (or any) files, reading ListenBrainz statistics under ``keep``."""
     planned = apply_keep(importer.plan_import(paths), keep)
     return importer.import_planned(store, planned, person, token, report)
+
+
+def download_and_import(store: Store, keep: str, mirror_address: str, folder: str | Path,
+                        person: str = importer.DEFAULT_PERSON, token: StopToken | None = None,
+                        report: Reporter = ignore_events, *,
+                        whole: bool = False) -> tuple[Downloaded, list[importer.SourceReport]]:
+    """The whole use case: newest dump, its artists statistics, imported under ``keep``."""
+    token = token or StopToken()
+    keep_choice(keep)                                   # an unknown choice fails before any download
+    got = download_artists(find_newest(mirror_address, token), folder, token, report, whole=whole)
+    return got, import_artists(store, [got.path], keep, person, token, report)
