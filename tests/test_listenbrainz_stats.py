@@ -10,6 +10,7 @@ import pytest
 from musicrec_gui.core import formats, importer
 from musicrec_gui.core.formats import listenbrainz_stats, zstdio
 from musicrec_gui.core.formats.subsample import Subsample
+from musicrec_gui.core.jobs import Cancelled, StopToken
 from musicrec_gui.core.store import Store
 
 SPEC = dumps.Spec(users=60, artists=1_500, extra_lines=[
@@ -197,3 +198,21 @@ def test_subsampled_import_reports_what_it_kept(tmp_path):
     assert importer.store_stats(store)["community_listeners"] == 20
     assert report.skipped["listener not in the sample"] == SPEC.users + 1 - 20
     assert any(note.startswith("kept a seeded sample (seed 0) of 20 of ") for note in report.notes)
+
+
+def test_the_sampling_passes_report_progress_and_can_be_cancelled(tmp_path, monkeypatch):
+    """Choosing listeners reads the whole file before the first row: Cancel must work meanwhile."""
+    monkeypatch.setattr(listenbrainz_stats, "_PULSE_LINES", 10)
+    store = Store(tmp_path / "s.sqlite3")
+    planned = importer.plan_import([dumps.write_jsonl_zst(tmp_path / "a.zst", SPEC)])
+    planned[0].format = listenbrainz_stats.stats_format(Subsample(listeners=20, min_listeners=2))
+    token, seen = StopToken(), []
+
+    def report(event):
+        seen.append(event)
+        token.stop()
+
+    with pytest.raises(Cancelled):
+        importer.import_planned(store, planned, token=token, report=report)
+    assert seen and seen[0].message.startswith("0 rows read") and 0 < seen[0].done < planned[0].source.size
+    assert importer.store_stats(store)["community_listeners"] == 0
