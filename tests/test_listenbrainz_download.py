@@ -358,3 +358,11 @@ def test_the_whole_use_case_in_one_call(server, tmp_path):
     assert not (tmp_path / "dl").exists()
     got, [report] = listenbrainz.download_and_import(store, "all", f"{base}/fullexport/", tmp_path / "dl")
     assert got.dump.folder == FULL and report.added == dumps.expected(SPEC)["pairs"]
+
+
+def test_an_archive_over_the_cap_is_refused_before_anything_is_written(server, tmp_path, monkeypatch):
+    plan, base = server
+    monkeypatch.setattr(listenbrainz, "MAX_ARCHIVE_BYTES", len(plan.archive) - 1)
+    with pytest.raises(DownloadError, match="more than the"):
+        listenbrainz.download_artists(_newest(base), tmp_path / "dl")
+    assert list((tmp_path / "dl").iterdir()) == [] and plan.ranges == [None]

@@ -143,7 +143,7 @@ class _ArchiveBody(io.RawIOBase):
                 return block
             if self.total is not None and self.replay + self.received < self.total:
                 self._reconnect_after(DownloadError(
-                    f"{self.url}: the transfer was cut off after {mb(self.position)} of {mb(self.total)}"))
+                    f"{self.url}: the transfer was cut off after {mb(self.replay + self.received)} of {mb(self.total)}"))
                 continue
             return b""
 
@@ -156,16 +156,18 @@ class _ArchiveBody(io.RawIOBase):
 
     def _open(self, offset: int) -> bytes:
         """Connect for the bytes from ``offset``; returns any of them that came with the skipped ones."""
-        self._connection = contextlib.ExitStack()
-        response = self._connection.enter_context(open_url(self.url, self.token, offset=offset))
-        self._response = response
+        connection = contextlib.ExitStack()
+        response = connection.enter_context(open_url(self.url, self.token, offset=offset))
         total = response.total
         if total is not None and total > MAX_ARCHIVE_BYTES:
+            connection.close()
             raise DownloadError(f"{self.url}: the archive is {mb(total)}, more than the "
                                 f"{mb(MAX_ARCHIVE_BYTES)} MusicRec accepts; refused")
         if self.total is not None and total is not None and total != self.total:
+            connection.close()
             raise ArchiveError(f"{self.url}: the archive changed on the server during the download "
                                f"({mb(self.total)}, now {mb(total)}); start again")
+        self._connection, self._response = connection, response
         self.total = self.total or total
         skip = offset - response.offset            # the server ignored the Range: drop what is kept
         while skip > 0:
@@ -248,6 +250,8 @@ def download_artists(dump: Dump, folder: str | Path, token: StopToken | None = N
         raise exc if isinstance(exc, ArchiveError) else ArchiveError(str(exc)) from None
     except DownloadError:
         _remove(temporary)
+        if not part.exists() or part.stat().st_size == 0:
+            _remove(part, _state(part))           # nothing arrived: nothing to resume
         raise
     except OSError as exc:
         _remove(temporary)
