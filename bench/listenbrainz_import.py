@@ -33,7 +33,7 @@ import listenbrainz_dump as dumps  # noqa: E402  (a test helper, found through t
 
 CHILD = """
 import json, resource, sys, time
-from musicrec_gui.core import formats, importer
+from musicrec_gui.core import formats, library
 from musicrec_gui.core.community import listenbrainz
 from musicrec_gui.core.store import Store
 case, archive, store_path = sys.argv[1:4]
@@ -46,7 +46,7 @@ else:
     store = Store(store_path)
     keep = {"import": "all", "again": "all"}.get(case, case)
     reports = listenbrainz.import_artists(store, [archive], keep)
-    stats = importer.store_stats(store)
+    stats = library.store_stats(store)
     result = {"rows": sum(r.rows_read for r in reports), "added": sum(r.added for r in reports),
               "errors": [r.error for r in reports if r.error], "listeners": stats["community_listeners"],
               "artists": stats["artists"], "pairs": stats["pairs"]}

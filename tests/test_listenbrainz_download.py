@@ -14,7 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import listenbrainz_dump as dumps
 import pytest
 
-from musicrec_gui.core import importer
+from musicrec_gui.core import importer, library
 from musicrec_gui.core.community import keep, listenbrainz, mirror
 from musicrec_gui.core.download import ArchiveError, DownloadError
 from musicrec_gui.core.errors import MusicRecError
@@ -306,13 +306,13 @@ def test_download_then_import_and_importing_again_adds_nothing(server, tmp_path)
     [report] = listenbrainz.import_artists(store, [got.path], "all")
     want = dumps.expected(SPEC)
     assert report.error is None and report.format == "listenbrainz-stats" and report.added == want["pairs"]
-    assert importer.store_stats(store)["plays"] == want["plays"]
-    assert importer.store_stats(store)["community_listeners"] == want["listeners"]
+    assert library.store_stats(store)["plays"] == want["plays"]
+    assert library.store_stats(store)["community_listeners"] == want["listeners"]
 
     again = listenbrainz.download_artists(_newest(base), tmp_path / "dl")
     assert again.path == got.path and again.checks == [f"already downloaded: {got.path.name}"]
     [second] = listenbrainz.import_artists(store, [again.path], "all")
-    assert second.added == 0 and importer.store_stats(store)["plays"] == want["plays"]
+    assert second.added == 0 and library.store_stats(store)["plays"] == want["plays"]
 
 
 def test_the_keep_choice_reaches_the_parser(server, tmp_path):
@@ -321,7 +321,7 @@ def test_the_keep_choice_reaches_the_parser(server, tmp_path):
     store = Store(tmp_path / "s.sqlite3")
     [report] = listenbrainz.import_artists(store, [got.path], "quick")
     eligible = sum(1 for line in dumps.user_lines(SPEC) if line.count(b'"artist_name"') >= keep.MIN_ARTISTS)
-    assert importer.store_stats(store)["community_listeners"] == eligible
+    assert library.store_stats(store)["community_listeners"] == eligible
     assert any("artists named by at least 5" in note for note in report.notes)
 
 

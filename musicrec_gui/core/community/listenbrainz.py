@@ -37,7 +37,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from musicrec_gui.core import importer
+from musicrec_gui.core import importer, library
 from musicrec_gui.core.community.keep import keep_choice
 from musicrec_gui.core.community.mirror import Dump, find_newest, read_text
 from musicrec_gui.core.download import (
@@ -141,21 +141,22 @@ class _ArchiveBody(io.RawIOBase):
                     raise disk_error(self.part, exc) from exc
                 self.received += len(block)
                 return block
-            if self.total is not None and self.replay + self.received < self.total:
+            have = self.replay + self.received
+            if self.total is not None and have < self.total:
                 self._reconnect_after(DownloadError(
-                    f"{self.url}: the transfer was cut off after {mb(self.replay + self.received)} of {mb(self.total)}"))
+                    f"{self.url}: the transfer was cut off after {mb(have)} of {mb(self.total)}"))
                 continue
             return b""
 
     def _receive(self) -> bytes:
         if self._response is None:
-            leftover = self._open(self.replay + self.received)
+            self._response, leftover = self._open(self.replay + self.received)
             if leftover:
                 return leftover
         return self._response.read()
 
-    def _open(self, offset: int) -> bytes:
-        """Connect for the bytes from ``offset``; returns any of them that came with the skipped ones."""
+    def _open(self, offset: int) -> tuple[Response, bytes]:
+        """Connect for the bytes from ``offset``; also returns any of them that came with skipped ones."""
         connection = contextlib.ExitStack()
         response = connection.enter_context(open_url(self.url, self.token, offset=offset))
         total = response.total
@@ -167,7 +168,7 @@ class _ArchiveBody(io.RawIOBase):
             connection.close()
             raise ArchiveError(f"{self.url}: the archive changed on the server during the download "
                                f"({mb(self.total)}, now {mb(total)}); start again")
-        self._connection, self._response = connection, response
+        self._connection = connection
         self.total = self.total or total
         skip = offset - response.offset            # the server ignored the Range: drop what is kept
         while skip > 0:
@@ -175,9 +176,9 @@ class _ArchiveBody(io.RawIOBase):
             if not block:
                 raise DownloadError(f"{self.url}: the server sent less than was already downloaded")
             if len(block) > skip:
-                return block[skip:]
+                return response, block[skip:]
             skip -= len(block)
-        return b""
+        return response, b""
 
     def _reconnect_after(self, exc: DownloadError) -> None:
         self._close_connection()
@@ -344,7 +345,7 @@ def apply_keep(planned: list[importer.PlannedSource], keep: str) -> list[importe
             else item for item in planned]
 
 
-def import_artists(store: Store, paths: list[str | Path], keep: str, person: str = importer.DEFAULT_PERSON,
+def import_artists(store: Store, paths: list[str | Path], keep: str, person: str = library.DEFAULT_PERSON,
                    token: StopToken | None = None, report: Reporter = ignore_events) -> list[importer.SourceReport]:
     """Import downloaded (or any) files, reading ListenBrainz statistics under ``keep``."""
     planned = apply_keep(importer.plan_import(paths), keep)
@@ -352,7 +353,7 @@ def import_artists(store: Store, paths: list[str | Path], keep: str, person: str
 
 
 def download_and_import(store: Store, keep: str, mirror_address: str, folder: str | Path,
-                        person: str = importer.DEFAULT_PERSON, token: StopToken | None = None,
+                        person: str = library.DEFAULT_PERSON, token: StopToken | None = None,
                         report: Reporter = ignore_events, *,
                         whole: bool = False) -> tuple[Downloaded, list[importer.SourceReport]]:
     """The whole use case: newest dump, its artists statistics, imported under ``keep``."""

@@ -35,15 +35,15 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any
+from typing import IO, Any
 
-from ..errors import ImportFormatError
-from . import jsonstream, zstdio
-from .base import MAX_REPORTED_LINES, Chunk, Format, Sample, Source
-from .frames import CHUNK_ROWS, count_frame, text, whole
-from .guard import guarded
-from .subsample import ArtistFilter, ArtistTally, ListenerDraw, Subsample
-from .text import READ_BLOCK, complete_lines, decode_head
+from musicrec_gui.core.errors import ImportFormatError
+from musicrec_gui.core.formats import jsonstream, zstdio
+from musicrec_gui.core.formats.base import MAX_REPORTED_LINES, Chunk, Format, Sample, Source
+from musicrec_gui.core.formats.frames import CHUNK_ROWS, count_frame, text, whole
+from musicrec_gui.core.formats.guard import guarded
+from musicrec_gui.core.formats.subsample import ArtistFilter, ArtistTally, ListenerDraw, Subsample
+from musicrec_gui.core.formats.text import READ_BLOCK, complete_lines, decode_head
 
 KEY = "listenbrainz-stats"
 ARTISTS_MEMBER = "artists_all_time.jsonl"
@@ -155,7 +155,7 @@ class DumpHead:
         return notes
 
 
-def walk_to_artists(archive: tarfile.TarFile, name: str) -> tuple[tarfile.TarInfo, io.BufferedIOBase, DumpHead]:
+def walk_to_artists(archive: tarfile.TarFile, name: str) -> tuple[tarfile.TarInfo, IO[bytes], DumpHead]:
     """Read a dump's tar stream up to its artists member: (member, its reader, what came before).
 
     Members are stored sorted, so a statistics file that sorts after
@@ -170,20 +170,27 @@ def walk_to_artists(archive: tarfile.TarFile, name: str) -> tuple[tarfile.TarInf
         parts = member.name.split("/")
         base = parts[-1]
         if len(parts) == 2 and base in METADATA_MEMBERS:
-            data = archive.extractfile(member).read(MAX_METADATA_BYTES + 1)
+            data = _reader(archive, member, name).read(MAX_METADATA_BYTES + 1)
             if len(data) > MAX_METADATA_BYTES:
                 raise ImportFormatError(name, f"its {base} is larger than {MAX_METADATA_BYTES:,} bytes; "
                                               "not a ListenBrainz statistics dump")
             head.metadata[base] = data.decode("utf-8", errors="replace")
         elif base == ARTISTS_MEMBER:
             head.member = "/".join(parts[1:])
-            return member, archive.extractfile(member), head
+            return member, _reader(archive, member, name), head
         elif "statistics" in parts[:-1]:
             if base > ARTISTS_MEMBER:
                 break
             head.skipped.append(base)
     raise ImportFormatError(name, f"is a tar archive without statistics/{ARTISTS_MEMBER}; "
                                   "it is not a ListenBrainz statistics dump")
+
+
+def _reader(archive: tarfile.TarFile, member: tarfile.TarInfo, name: str) -> IO[bytes]:
+    reader = archive.extractfile(member)
+    if reader is None:                      # not a regular file after all
+        raise ImportFormatError(name, f"its {member.name} cannot be read")
+    return reader
 
 
 @dataclass
@@ -345,9 +352,9 @@ class _Reader:
         draw = ListenerDraw(self.subsample)
         with _open_lines(self.source, self.layout) as (stream, counter):
             for number, line in _lines(stream, counter, self.layout, self.source):
-                found = _USER_ID.search(line) if line else None
-                if found:
-                    draw.offer(str(int(found.group(1))), line.count(_ARTIST_KEY))
+                listener = _listener_of(line)
+                if listener is not None and line is not None:
+                    draw.offer(listener, line.count(_ARTIST_KEY))
                 if number % _PULSE_LINES == 0:
                     yield self.pulse(counter)
         self.done_passes += 1
@@ -358,7 +365,7 @@ class _Reader:
         tally = ArtistTally()
         with _open_lines(self.source, self.layout) as (stream, counter):
             for number, line in _lines(stream, counter, self.layout, self.source):
-                record = self._record(line)
+                record = None if self._unchosen(line) else self._record(line)
                 if record is not None and self._keeps(*record[:2]) is None:
                     tally.add(name for name, _, _ in _valid_entries(record[1]))
                 if number % _PULSE_LINES == 0:
@@ -373,6 +380,9 @@ class _Reader:
             rows.notes = self.layout.notes() + self._sample_notes()
             for number, line in _lines(stream, counter, self.layout, self.source):
                 rows.rows_read += 1
+                if self._unchosen(line):
+                    rows.skipped["listener not in the sample"] += 1
+                    continue
                 record = self._record(line)
                 if record is None:
                     rows.bad(number)
@@ -393,6 +403,13 @@ class _Reader:
         return [self.subsample.describe(len(self.chosen) if self.chosen is not None else None,
                                         self.candidates if self.chosen is not None else None,
                                         self.frequent.artists if self.frequent is not None else None)]
+
+    def _unchosen(self, line: bytes | None) -> bool:
+        """True for the line of a listener the draw did not choose (known without parsing it)."""
+        if self.chosen is None:
+            return False
+        listener = _listener_of(line)
+        return listener is not None and listener not in self.chosen
 
     @staticmethod
     def _record(line: bytes | None) -> tuple[str, list] | None:
@@ -443,6 +460,12 @@ class _Reader:
             rows.plays.append(plays)
 
 
+def _listener_of(line: bytes | None) -> str | None:
+    """The user id of a line from a quick look (the draw and the skips need no JSON parsing)."""
+    found = _USER_ID.search(line) if line is not None else None
+    return str(int(found.group(1))) if found else None
+
+
 def _valid_entries(data: list) -> Iterator[tuple[str, str | None, int]]:
     for entry in data:
         try:
@@ -476,7 +499,7 @@ LABEL = "ListenBrainz statistics: each listener's top artists (play counts)"
 def stats_format(subsample: Subsample | None = None) -> Format:
     """The format, reading only what ``subsample`` keeps (the importer's key stays the same)."""
     return Format(key=KEY, label=LABEL, role="community", rows="counts", sniff=_sniff_artists,
-                  parse=partial(guarded(_parse), subsample=subsample or Subsample()))
+                  parse=guarded(partial(_parse, subsample=subsample or Subsample())))
 
 
 LISTENBRAINZ_STATS = stats_format()

@@ -29,7 +29,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from ..names import normalize_name
+from musicrec_gui.core.names import normalize_name
 
 
 @dataclass(frozen=True)
