@@ -20,7 +20,7 @@ import re
 from typing import Iterator, Optional
 
 from ..errors import ImportFormatError
-from . import apple, datasets, lastfm, listenbrainz, scrobblers, spotify, youtube
+from . import apple, datasets, lastfm, listenbrainz, listenbrainz_stats, scrobblers, spotify, youtube
 from .base import COUNT_COLUMNS, LISTEN_COLUMNS, SAMPLE_BYTES, Chunk, Format, Sample, Source
 from .guard import guarded
 from .mapped import ColumnMapping, mapped_format, preview_table
@@ -38,6 +38,7 @@ EMPTY_LIST = Format(
 FORMATS: list[Format] = [
     NESTED_ZIP,
     EMPTY_LIST,
+    *listenbrainz_stats.FORMATS,            # zstd/tar heads and JSON lines keyed by user_id
     *spotify.FORMATS,
     *listenbrainz.FORMATS,
     *lastfm.FORMATS,
