@@ -366,3 +366,29 @@ def test_an_archive_over_the_cap_is_refused_before_anything_is_written(server, t
     with pytest.raises(DownloadError, match="more than the"):
         listenbrainz.download_artists(_newest(base), tmp_path / "dl")
     assert list((tmp_path / "dl").iterdir()) == [] and plan.ranges == [None]
+
+
+# -- the CLI ---------------------------------------------------------------------------------
+
+def test_the_cli_shows_the_newest_dump_downloads_it_and_imports_with_a_keep_choice(server, capsys, musicrec_home):
+    import json
+
+    from musicrec_gui.cli import main as cli_main
+
+    plan, base = server
+    assert cli_main(["community", "newest", "listenbrainz", "--mirror", f"{base}/fullexport/", "--json"]) == 0
+    newest = json.loads(capsys.readouterr().out)
+    assert newest["url"] == base + plan.archive_path and newest["licence"].startswith("CC0")
+    assert newest["estimates"]["quick"] and newest["estimates"]["all"] is None
+    code = cli_main(["community", "download", "listenbrainz", "--keep", "all", "--mirror", f"{base}/fullexport/",
+                     "--json"])
+    assert code == 0
+    result = json.loads(capsys.readouterr().out)
+    [source] = result["sources"]
+    assert source["format"] == "listenbrainz-stats" and source["added"] == dumps.expected(SPEC)["pairs"]
+    assert any("CC0" in note for note in result["notes"])
+    saved = next((musicrec_home / "downloads" / "listenbrainz").glob("*.jsonl.zst"))
+    # The downloaded file imports again through `musicrec import … --keep`: nothing new.
+    assert cli_main(["import", str(saved), "--keep", "all", "--json"]) == 0
+    [again] = json.loads(capsys.readouterr().out)["sources"]
+    assert again["added"] == 0

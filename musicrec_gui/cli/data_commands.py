@@ -8,6 +8,7 @@ import sys
 from musicrec_gui.cli.interrupts import INTERRUPTED, interrupts
 from musicrec_gui.cli.progress import TerminalProgress
 from musicrec_gui.core import importer, library
+from musicrec_gui.core.community.keep import KEEP_CHOICES
 from musicrec_gui.core.jobs import Cancelled, StopToken
 from musicrec_gui.core.store import Store
 from musicrec_gui.core.workflows import importing
@@ -18,6 +19,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--listener", default=library.DEFAULT_PERSON,
                    help="whose personal exports these are (default: %(default)s)")
+    p.add_argument("--keep", choices=list(KEEP_CHOICES),
+                   help="for large community data (ListenBrainz statistics): how many listeners to keep "
+                        "(default: all of them)")
     p.add_argument("--json", action="store_true", help="print one JSON result")
     p.set_defaults(func=cmd_import)
 
@@ -48,7 +52,8 @@ def cmd_import(args) -> int:
     try:
         # Ctrl-C cancels: every file of this command is rolled back, as the app's Cancel does.
         with interrupts(token, token):
-            outcome = importing.import_paths(store, args.paths, person=args.listener, token=token, report=progress)
+            outcome = importing.import_paths(store, args.paths, person=args.listener, keep=args.keep, token=token,
+                                             report=progress)
     except Cancelled:
         progress.close()
         print("musicrec: import cancelled; the store is unchanged", file=sys.stderr)

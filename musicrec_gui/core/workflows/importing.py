@@ -10,7 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from musicrec_gui.core import download, importer, library
+from musicrec_gui.core import download, importer, library, paths
+from musicrec_gui.core.community import keep as keeping
+from musicrec_gui.core.community import listenbrainz
+from musicrec_gui.core.community.mirror import Dump, find_newest, mirror_url
 from musicrec_gui.core.formats.base import SAMPLE_BYTES, Source
 from musicrec_gui.core.importer import PlannedSource, SourceReport
 from musicrec_gui.core.jobs import Progress, Reporter, StopToken, ignore_events
@@ -40,6 +43,7 @@ class ImportOutcome:
     match: dict | None = None            # library.person_match(store, person) afterwards
     community_listeners: int = 0         # in the store afterwards
     title: str = "Import finished"
+    notes: list[str] = field(default_factory=list)   # about the whole import (licence, checks made)
 
     @property
     def failed(self) -> list[SourceReport]:
@@ -59,14 +63,14 @@ def looks_like_table(source: Source) -> bool:
     return len(lines) >= 2 and any(sep in lines[0] for sep in TABLE_DELIMITERS)
 
 
-def plan(paths: list[str], *, token: StopToken | None = None, report: Reporter = ignore_events) -> ImportPlan:
-    """Find every source under ``paths`` and detect its format (nothing is written)."""
-    report(Progress("Looking at the files", 0, 0, f"{len(paths)} path(s)"))
-    planned = importer.plan_import(paths)
+def plan(files: list[str], *, token: StopToken | None = None, report: Reporter = ignore_events) -> ImportPlan:
+    """Find every source under ``files`` (files, folders, zips) and detect its format (nothing is written)."""
+    report(Progress("Looking at the files", 0, 0, f"{len(files)} path(s)"))
+    planned = importer.plan_import(files)
     if token is not None:
         token.check()
     tables = {i for i, item in enumerate(planned) if item.error and looks_like_table(item.source)}
-    return ImportPlan(list(paths), planned, tables)
+    return ImportPlan(list(files), planned, tables)
 
 
 def outcome(store: Store, reports: list[SourceReport], person: str | None,
@@ -77,21 +81,26 @@ def outcome(store: Store, reports: list[SourceReport], person: str | None,
 
 
 def run_import(store: Store, planned: list[PlannedSource], person: str = library.DEFAULT_PERSON, *,
-               token: StopToken | None = None, report: Reporter = ignore_events) -> ImportOutcome:
-    """Import planned sources: personal ones for ``person``, community ones as datasets.
+               keep: str | None = None, token: StopToken | None = None,
+               report: Reporter = ignore_events) -> ImportOutcome:
+    """Import planned sources: personal ones for ``person``, community ones as datasets
+    (large ones, such as the ListenBrainz statistics, under the keep choice ``keep``).
 
     A cancel rolls back the file in progress and undoes the files this call
     already committed (``importer.import_planned``).
     """
+    if keep is not None:
+        planned = listenbrainz.apply_keep(planned, keep)
     reports = importer.import_planned(store, planned, person, token, report)
     # After community data alone, still say how well it covers the person's music.
     return outcome(store, reports, person if person in store.people() else None)
 
 
-def import_paths(store: Store, paths: list[str], person: str = library.DEFAULT_PERSON, *,
-                 token: StopToken | None = None, report: Reporter = ignore_events) -> ImportOutcome:
+def import_paths(store: Store, files: list[str], person: str = library.DEFAULT_PERSON, *,
+                 keep: str | None = None, token: StopToken | None = None,
+                 report: Reporter = ignore_events) -> ImportOutcome:
     """Plan and import in one go (the CLI's ``musicrec import``)."""
-    return run_import(store, plan(paths, token=token).planned, person, token=token, report=report)
+    return run_import(store, plan(files, token=token).planned, person, keep=keep, token=token, report=report)
 
 
 def download_hetrec(store: Store, url: str, dest: Path, *, token: StopToken | None = None,
@@ -102,6 +111,38 @@ def download_hetrec(store: Store, url: str, dest: Path, *, token: StopToken | No
     reports = importer.import_planned(store, importer.plan_import([dest]), library.DEFAULT_PERSON, token, report)
     people = store.people()
     return outcome(store, reports, people[0] if people else None, "HetRec Last.fm 2K imported")
+
+
+@dataclass(frozen=True)
+class CommunityOffer:
+    """The newest ListenBrainz statistics on the mirror, and what each keep choice would cost."""
+
+    dump: Dump
+    licence: str
+    estimates: dict[str, keeping.Estimate | None]   # keep choice → estimate (None: not known before download)
+
+
+def newest_listenbrainz(mirror: str | None = None, *, token: StopToken | None = None,
+                        report: Reporter = ignore_events) -> CommunityOffer:
+    """Which ListenBrainz statistics archive a download would fetch (asks the mirror; nothing is saved)."""
+    report(Progress("Asking the ListenBrainz mirror", 0, 0, mirror_url(mirror)))
+    dump = find_newest(mirror_url(mirror), token)
+    return CommunityOffer(dump, listenbrainz.LICENCE,
+                          {key: keeping.estimate(key) for key in keeping.KEEP_CHOICES})
+
+
+def download_listenbrainz(store: Store, keep: str = keeping.DEFAULT_KEEP, mirror: str | None = None, *,
+                          token: StopToken | None = None, report: Reporter = ignore_events) -> ImportOutcome:
+    """Download the newest ListenBrainz statistics (the artists part only, resumable) and import
+    them under ``keep``."""
+    folder = paths.data_dir() / "downloads" / "listenbrainz"
+    got, reports = listenbrainz.download_and_import(store, keep, mirror_url(mirror), folder, library.DEFAULT_PERSON,
+                                                    token, report)
+    people = store.people()
+    result = outcome(store, reports, people[0] if people else None,
+                     f"ListenBrainz statistics of {got.dump.date_text} imported")
+    result.notes = [f"licence: {listenbrainz.LICENCE}; attribution text saved in {got.licence_path}", *got.checks]
+    return result
 
 
 def undo(store: Store, source_id: int, *, token: StopToken | None = None,
