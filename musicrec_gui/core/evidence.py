@@ -8,8 +8,10 @@ artist) pairs a list shows are needed, so the index keeps X as a sparse matrix
 with one column per artist (CSC) and multiplies just those columns: a
 recommendation list costs a (reasons × listeners) · (listeners × items) sparse
 product, milliseconds even at Last.fm 360K size.  Building the matrix reads
-every play once (streamed in chunks, memory linear in plays); ``Listening``
-keeps one index per model and store state.
+every play once (streamed in chunks, memory linear in plays: half a minute
+for 17.5 M plays), so the index is kept per store state and artist mapping:
+in memory by ``Listening``, and in a cache file beside the store that the
+next session loads in about a second (``bench/evidence_scale.py``).
 
 The columns are the *model's* artists (a caller's ``artist_index`` maps store
 artists to them), so evidence and recommendations name the same artists.  The
@@ -19,8 +21,11 @@ a community listener asking is left out of their own evidence).
 from __future__ import annotations
 
 import hashlib
+import itertools
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
@@ -30,6 +35,9 @@ from musicrec_gui.core.store import Store
 
 READ_CHUNK = 1 << 18         # plays read from the store at a time
 BUILDING = "Counting co-listening"
+CACHE_FOLDER = "cache"       # beside the store
+CACHE_PREFIX = "colistening-"
+_SHIFT = 32                  # listener id << 32 | artist id: one integer per play
 
 
 @dataclass(frozen=True)
@@ -68,43 +76,100 @@ class CoListeningIndex:
     def __init__(self, matrix: sp.csc_matrix, listener_ids: np.ndarray) -> None:
         self.matrix = matrix                        # (listeners, artists), 1 where the listener plays the artist
         self.listener_ids = listener_ids            # store id of each row, ascending
-        self.listeners = np.asarray(matrix.sum(axis=0)).ravel().astype(np.int64)
+        self.listeners = np.diff(matrix.indptr).astype(np.int64)   # listeners per artist
 
     @classmethod
-    def build(cls, store: Store, artist_index: Callable[[np.ndarray, np.ndarray], np.ndarray], n_artists: int,
+    def build(cls, store: Store, artist_ids: np.ndarray, columns: np.ndarray, n_artists: int,
               token: StopToken | None = None, report: Reporter = ignore_events) -> CoListeningIndex:
-        """Read the community listeners' plays; ``artist_index(store ids, norms)`` gives each store
-        artist's column (−1: not one of the columns)."""
+        """Read the community listeners' plays; ``columns[k]`` is the column of the store artist
+        ``artist_ids[k]`` (−1: not one of the columns)."""
         token = token or StopToken()
         conn = store.connection()
-        artists = conn.execute("SELECT id, norm FROM artists ORDER BY id").fetchall()
-        store_ids = np.array([row[0] for row in artists], dtype=np.int64)
-        columns = artist_index(store_ids, np.array([row[1] for row in artists], dtype=object))
         community = np.array([row for (row,) in conn.execute(
             "SELECT id FROM listeners WHERE kind = 'community' ORDER BY id")], dtype=np.int64)
+        # Ids are small integers (SQLite row ids): plain lookup tables beat searching.
+        column_of = np.full(int(artist_ids.max(initial=0)) + 1, -1, dtype=np.int64)
+        column_of[artist_ids] = columns
+        row_of = np.full(int(community.max(initial=0)) + 1, -1, dtype=np.int64)
+        row_of[community] = np.arange(community.size)
         total = store.scalar("SELECT COUNT(*) FROM plays")
         rows, cols = [], []
-        cursor = conn.execute("SELECT listener_id, artist_id FROM plays")
+        # One packed integer per play: a single column reads and converts faster than pairs.
+        cursor = conn.execute(f"SELECT (listener_id << {_SHIFT}) | artist_id FROM plays")
         done = 0
-        while True:
+        while chunk := cursor.fetchmany(READ_CHUNK):
             token.check()
-            chunk = cursor.fetchmany(READ_CHUNK)
-            if not chunk:
-                break
-            pairs = np.array(chunk, dtype=np.int64)
+            packed = np.fromiter(itertools.chain.from_iterable(chunk), dtype=np.int64, count=len(chunk))
             done += len(chunk)
-            listener, artist = pairs[:, 0], pairs[:, 1]
-            column = columns[np.searchsorted(store_ids, artist)]
-            keep = (column >= 0) & _member(listener, community)
-            rows.append(np.searchsorted(community, listener[keep]).astype(np.int32))
+            listener, artist = packed >> _SHIFT, packed & ((1 << _SHIFT) - 1)
+            row = row_of[np.minimum(listener, row_of.size - 1)]
+            row[listener >= row_of.size] = -1
+            column = column_of[np.minimum(artist, column_of.size - 1)]
+            column[artist >= column_of.size] = -1
+            keep = (row >= 0) & (column >= 0)
+            rows.append(row[keep].astype(np.int32))
             cols.append(column[keep].astype(np.int32))
             report(Progress(BUILDING, done, total, f"{done:,} plays"))
+        token.check()
         row = np.concatenate(rows) if rows else np.zeros(0, np.int32)
         col = np.concatenate(cols) if cols else np.zeros(0, np.int32)
         matrix = sp.csc_matrix((np.ones(row.size, dtype=np.int32), (row, col)),
                                shape=(community.size, n_artists))
         matrix.data[:] = 1          # two store artists that are one model artist count once
         return cls(matrix, community)
+
+    @classmethod
+    def load_or_build(cls, store: Store, artist_index: Callable[[np.ndarray, np.ndarray], np.ndarray],
+                      n_artists: int, token: StopToken | None = None,
+                      report: Reporter = ignore_events) -> CoListeningIndex:
+        """The index for the store as it is and ``artist_index``'s columns, from the cache file beside
+        the store when one was made for exactly these, else built (and cached: one pass over
+        17 M plays takes a while, a cached index loads in a second)."""
+        rows = store.connection().execute("SELECT id, norm FROM artists ORDER BY id").fetchall()
+        artist_ids = np.array([row[0] for row in rows], dtype=np.int64)
+        columns = np.asarray(artist_index(artist_ids, np.array([row[1] for row in rows], dtype=object)),
+                             dtype=np.int64)
+        state = store_state(store)
+        digest = hashlib.sha256(f"{state}:{n_artists}".encode())
+        digest.update(artist_ids.tobytes())
+        digest.update(columns.tobytes())
+        folder = store.path.parent / CACHE_FOLDER
+        path = folder / f"{CACHE_PREFIX}{state[:16]}-{digest.hexdigest()[:16]}.npz"
+        cached = cls._load(path, n_artists)
+        if cached is not None:
+            return cached
+        index = cls.build(store, artist_ids, columns, n_artists, token, report)
+        index._save(path, f"{CACHE_PREFIX}{state[:16]}-")
+        return index
+
+    @classmethod
+    def _load(cls, path: Path, n_artists: int) -> CoListeningIndex | None:
+        try:
+            with np.load(path, allow_pickle=False) as npz:
+                indptr, indices, listener_ids = npz["indptr"], npz["indices"], npz["listener_ids"]
+        except (OSError, KeyError, ValueError):     # no cache yet, or a damaged one: build afresh
+            return None
+        if indptr.shape != (n_artists + 1,) or indptr[-1] != indices.size or \
+                (indices.size and (indices.min() < 0 or indices.max() >= listener_ids.size)):
+            return None
+        matrix = sp.csc_matrix((np.ones(indices.size, dtype=np.int32), indices, indptr),
+                               shape=(listener_ids.size, n_artists))
+        return cls(matrix, listener_ids)
+
+    def _save(self, path: Path, keep_prefix: str) -> None:
+        """Write the cache file (atomically) and remove those of other store states; a folder that
+        refuses it only costs the next session a rebuild."""
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            for old in path.parent.glob(f"{CACHE_PREFIX}*.npz"):
+                if not old.name.startswith(keep_prefix):
+                    old.unlink(missing_ok=True)
+            temporary = path.with_suffix(".part.npz")
+            np.savez(temporary, indptr=self.matrix.indptr.astype(np.int64), indices=self.matrix.indices,
+                     listener_ids=self.listener_ids)
+            os.replace(temporary, path)
+        except OSError:
+            pass
 
     def counts(self, reasons: np.ndarray, items: np.ndarray,
                leave_out: int | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -130,14 +195,6 @@ class CoListeningIndex:
         position = int(np.searchsorted(self.listener_ids, listener_id))
         found = position < self.listener_ids.size and self.listener_ids[position] == listener_id
         return position if found else None
-
-
-def _member(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
-    """``np.isin`` for a sorted set, without sorting ``values``."""
-    if not sorted_set.size:
-        return np.zeros(values.shape, dtype=bool)
-    position = np.minimum(np.searchsorted(sorted_set, values), sorted_set.size - 1)
-    return sorted_set[position] == values
 
 
 def co_listening(index: CoListeningIndex, names: np.ndarray, picks: list[tuple[int, tuple[int, ...]]],

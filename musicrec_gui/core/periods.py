@@ -43,7 +43,8 @@ def _unit(text: str) -> tuple[dt.datetime, dt.datetime]:
     match = _DATE.match(text or "")
     if not match:
         raise PeriodError(f"not a date: {text!r} (write YYYY, YYYY-MM or YYYY-MM-DD)")
-    year, month, day = (int(part) if part else None for part in match.groups())
+    year = int(match.group(1))
+    month, day = (int(part) if part else None for part in match.groups()[1:])
     try:
         if month is None:
             return _utc(year, 1, 1), _utc(year + 1, 1, 1)

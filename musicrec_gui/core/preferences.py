@@ -82,7 +82,7 @@ class Exclusion:
     def describe(self) -> str:
         if self.kind == SOURCE:
             return f"import #{self.source_id}" + (f" ({self.source_label})" if self.source_label else "")
-        if self.kind == PERIOD:
+        if self.kind == PERIOD and self.start is not None and self.end is not None:
             return f"listens from {day_label(self.start)} to {day_label(self.end - 1)}"
         return f"the artist {self.artist}"
 

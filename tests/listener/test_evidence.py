@@ -69,3 +69,23 @@ def test_the_sentence_says_the_share_and_the_counts():
     e = CoListening("Radiohead", "Sigur Rós", 412, 1084)
     assert e.sentence() == "38 % of Radiohead's listeners also play Sigur Rós (412 of 1,084)"
     assert CoListening("A", "B", 0, 0).percent == 0.0
+
+
+def test_the_next_session_loads_the_index_from_the_cache_file(listening, store, monkeypatch):
+    from musicrec_gui.core.evidence import CACHE_FOLDER, CoListeningIndex
+    from musicrec_gui.core.workflows.listening import Listening
+
+    built = listening.co_listening_index()
+    files = list((store.path.parent / CACHE_FOLDER).glob("colistening-*.npz"))
+    assert len(files) == 1
+
+    def no_build(*args, **kwargs):
+        raise AssertionError("built again instead of loading the cache file")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(CoListeningIndex, "build", no_build)
+        loaded = Listening(listening.model, store).co_listening_index()
+    assert (loaded.matrix != built.matrix).nnz == 0 and np.array_equal(loaded.listener_ids, built.listener_ids)
+    files[0].write_bytes(b"damaged")                 # a damaged cache is built afresh
+    again = Listening(listening.model, store).co_listening_index()
+    assert (again.matrix != built.matrix).nnz == 0

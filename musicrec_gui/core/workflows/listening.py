@@ -361,10 +361,11 @@ class Listening:
 
     def co_listening_index(self, token: StopToken | None = None,
                            report: Reporter = ignore_events) -> CoListeningIndex:
-        """The co-listening counts over this model's artists, built once per store state."""
+        """The co-listening counts over this model's artists, once per store state (see ``core/evidence``)."""
         state = store_state(self.store)
         if self._evidence is None or self._evidence[0] != state:
-            index = CoListeningIndex.build(self.store, self.artist_indices, self.model.n_artists, token, report)
+            index = CoListeningIndex.load_or_build(self.store, self.artist_indices, self.model.n_artists,
+                                                   token, report)
             self._evidence = (state, index)
         return self._evidence[1]
 
