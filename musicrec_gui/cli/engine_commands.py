@@ -328,7 +328,7 @@ def cmd_recommend(args) -> int:
     if args.playlist:
         from musicrec_gui.core.playlists import write_playlist
 
-        taste = f"{profile.name}'s taste in {period.label}" if period else profile.name
+        taste = f"taste of {profile.name} in {period.label}" if period else profile.name
         write_playlist(args.playlist, listening.playlist(f"MusicRec {args.lane}: {taste}", rows))
     if args.json:
         _print_json({"listener": profile.name, "folded_in": profile.folded_in, "lane": args.lane,
@@ -336,7 +336,7 @@ def cmd_recommend(args) -> int:
                      "results": [_recommendation_json(r) for r in rows]})
         return 0
     if period is not None:
-        print(f"{profile.name}'s taste in {period.label}: folded in from {int(profile.plays.sum()):,} listens "
+        print(f"taste of {profile.name} in {period.label}: folded in from {int(profile.plays.sum()):,} listens "
               "of that period", file=sys.stderr)
     elif profile.folded_in:
         print(f"{profile.name}: folded in from the library's plays; training again refines these results",

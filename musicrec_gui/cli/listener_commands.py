@@ -124,7 +124,7 @@ def cmd_hide(args) -> int:
     if args.json:
         _print_json({"listener": who, "results": [_hidden_json(row)]})
     else:
-        print(f"{row.name} is hidden from {who}'s recommendations ('musicrec unhide' undoes it)")
+        print(f"{row.name} is hidden from the recommendations for {who} ('musicrec unhide' undoes it)")
     return 0
 
 
@@ -190,7 +190,7 @@ def cmd_exclude(args) -> int:
     if args.json:
         _print_json({"listener": who, "results": [row.to_json()]})
     else:
-        print(f"{row.describe()} is kept out of {who}'s taste ({row.listens:,} plays); "
+        print(f"{row.describe()} is kept out of the taste of {who} ({row.listens:,} plays); "
               "recommendations use it at once, training again refines them")
     return 0
 
@@ -206,7 +206,7 @@ def cmd_include(args) -> int:
     if args.json:
         _print_json({"listener": who, "results": [{"included": removed}]})
     elif removed:
-        print(f"{_described(args)} counts in {who}'s taste again")
+        print(f"{_described(args)} counts in the taste of {who} again")
     if not removed:
         print(f"musicrec: {_described(args)} was not excluded for {who} (see 'musicrec excluded')", file=sys.stderr)
         return 1
@@ -223,7 +223,7 @@ def cmd_excluded(args) -> int:
         _print_json({"listener": who, "results": [r.to_json() for r in rows]})
         return 0
     if not rows:
-        print(f"nothing is excluded from {who}'s taste")
+        print(f"nothing is excluded from the taste of {who}")
     for row in rows:
         print(f"#{row.id:<4} {row.describe():<60} {row.listens:>9,} plays")
     return 0
@@ -264,7 +264,7 @@ def _print_review(review) -> None:
     from musicrec_gui.core.history import WEEKDAYS
 
     hours = "" if review.hours is None else f", {review.hours:,.0f} hours"
-    print(f"{review.person}'s {review.year}: {review.listens:,} listens of {review.artists:,} artists{hours}; "
+    print(f"{review.year} for {review.person}: {review.listens:,} listens of {review.artists:,} artists{hours}; "
           f"{review.new_artists:,} new artists")
     print("top artists:  " + "; ".join(f"{a.artist} ({a.plays:,})" for a in review.top_artists))
     if review.top_new_artists:
@@ -303,7 +303,7 @@ def cmd_compare(args) -> int:
     for receiver, giver, picks in ((result.a, result.b, result.for_a), (result.b, result.a, result.for_b)):
         print(f"from {giver} for {receiver}:")
         for rank, pick in enumerate(picks, 1):
-            why = f"; because {receiver} listens to {', '.join(pick.because)}" if pick.because else ""
+            why = f"; because they listen to {', '.join(pick.because)}" if pick.because else ""
             print(f"{rank:3d}. {pick.artist:<40} {giver} plays them {pick.giver_plays:,} times{why}")
     return 0
 
@@ -326,7 +326,7 @@ def cmd_why(args) -> int:
     played = f"{profile.name} played them {found.plays:,} times" if found.plays else f"new to {profile.name}"
     print(f"{found.artist}: predicted {found.score:.3f} ({played})")
     if found.because:
-        print(f"  because {profile.name} listens to {', '.join(found.because)}")
+        print(f"  because of {', '.join(found.because)} in the listening of {profile.name}")
     for evidence in found.evidence:
         print(f"  {evidence.sentence()}")
     if not found.evidence:

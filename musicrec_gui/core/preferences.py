@@ -179,7 +179,7 @@ def exclude(store: Store, who: str | None, exclusion: Exclusion) -> Exclusion:
         if row is None:
             raise PreferenceError(f"there is no import with id {exclusion.source_id} (see 'musicrec sources')")
         if row[0] != listener.id:
-            raise PreferenceError(f"import #{exclusion.source_id} is not one of {listener.name}'s")
+            raise PreferenceError(f"import #{exclusion.source_id} belongs to another listener, not {listener.name}")
     elif exclusion.kind == ARTIST:
         name, norm = _store_artist(store, exclusion.artist or "")
     elif exclusion.kind != PERIOD:

@@ -51,7 +51,7 @@ def test_exclude_include_excluded(capsys, store):
     assert run_json(capsys, "include", "--id", str(listed[1]["id"]))["results"] == [{"included": 1}]
     assert run_json(capsys, "include", "--artist", JAZZ[0].lower())["results"] == [{"included": 1}]
     code, out, _ = run(capsys, "include", "--source", str(source))
-    assert code == 0 and "counts in you's taste again" in out
+    assert code == 0 and "counts in the taste of you again" in out
     assert not run_json(capsys, "recommend", "-n", "5")["folded_in"]
     code, _, err = run(capsys, "include", "--source", str(source))
     assert code == 1 and "was not excluded" in err

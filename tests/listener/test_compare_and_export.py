@@ -98,6 +98,8 @@ def test_listening_playlists_carry_the_librarys_mbids(listening, store):
         conn.execute("UPDATE artists SET mbid = ? WHERE name = ?", (MBID, picks[1].artist))
     playlist = listening.playlist("x", picks)
     assert [e.mbid for e in playlist.entries] == [None, MBID, None]
+    assert listening.artist_links(picks[1].index)[1].url == f"https://listenbrainz.org/artist/{MBID}/"
+    assert [link.site for link in listening.artist_links(picks[0].index)] == ["MusicBrainz", "Last.fm"]
     assert playlist.entries[0].annotation.startswith("because you listen to ")
 
 

@@ -48,7 +48,7 @@ def test_choices_need_a_person_and_a_known_artist(store):
     with pytest.raises(PreferenceError, match="community listener"):
         preferences.exclude(store, community, preferences.artist_exclusion("Rock Band 01"))
     sources = _source_ids(store)
-    with pytest.raises(PreferenceError, match="not one of you's"):
+    with pytest.raises(PreferenceError, match="belongs to another listener, not you"):
         preferences.exclude(store, "you", preferences.source_exclusion(sources["friend"]))
     with pytest.raises(PreferenceError, match="no import with id"):
         preferences.exclude(store, "you", preferences.source_exclusion(999))

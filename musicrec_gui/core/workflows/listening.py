@@ -39,7 +39,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from musicrec_gui.core import history, library, preferences
+from musicrec_gui.core import history, library, links, preferences
 from musicrec_gui.core.engine import explore
 from musicrec_gui.core.engine.bundle import TrainedModel
 from musicrec_gui.core.engine.dataset import transform_plays, untransform_plays
@@ -415,6 +415,11 @@ class Listening:
         mbids = self.mbids(np.array([p.index for p in picks], dtype=np.int64))
         entries = tuple(PlaylistEntry(p.artist, mbid, _annotation(p)) for p, mbid in zip(picks, mbids))
         return Playlist(title, entries, annotation)
+
+    def artist_links(self, index: int) -> list[links.ArtistLink]:
+        """"Open on MusicBrainz / ListenBrainz / Last.fm" for one model artist (addresses only)."""
+        mbid = self.mbids(np.array([index], dtype=np.int64))[0]
+        return links.artist_links(str(self.model.artist_names[index]), mbid)
 
     def mbids(self, indices: np.ndarray) -> list[str | None]:
         """The MusicBrainz identifier the library knows for each model artist, or None."""
