@@ -73,7 +73,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_similar)
 
-    p = sub.add_parser("recommend", help="artists you have not played yet (active model)")
+    p = sub.add_parser("recommend", help="artists new to you, or old favourites to rediscover (active model)")
     p.add_argument("--listener", metavar="NAME", help="whose recommendations (default: the first person)")
     p.add_argument("-n", type=int, default=DEFAULT_COUNT)
     p.add_argument("--discovery", type=float, default=0.0, metavar="X",

@@ -165,7 +165,10 @@ def _exclusion(args):
     from musicrec_gui.core import preferences
 
     if getattr(args, "id", None) is not None:
-        return preferences.Exclusion(preferences.SOURCE, id=args.id)   # matched by its number only
+        found = [e for e in preferences.exclusions(_store(), args.listener) if e.id == args.id]
+        if not found:
+            raise MusicRecError(f"there is no exclusion #{args.id} (see 'musicrec excluded')")
+        return found[0]
     if args.source is not None:
         return preferences.source_exclusion(args.source)
     if args.artist is not None:
@@ -173,10 +176,6 @@ def _exclusion(args):
     if args.end is None:
         raise MusicRecError("--from needs --to (the last day, month or year included)")
     return preferences.period_exclusion(period_from(args.start, args.end))
-
-
-def _described(args) -> str:
-    return f"exclusion #{args.id}" if getattr(args, "id", None) is not None else _exclusion(args).describe()
 
 
 def cmd_exclude(args) -> int:
@@ -202,13 +201,15 @@ def cmd_include(args) -> int:
     if args.end is not None and args.start is None:
         raise MusicRecError("--to needs --from")
     who = preferences.person(store, args.listener).name
-    removed = preferences.include(store, args.listener, _exclusion(args))
+    exclusion = _exclusion(args)
+    removed = preferences.include(store, args.listener, exclusion)
     if args.json:
         _print_json({"listener": who, "results": [{"included": removed}]})
     elif removed:
-        print(f"{_described(args)} counts in the taste of {who} again")
+        print(f"{exclusion.describe()} counts in the taste of {who} again")
     if not removed:
-        print(f"musicrec: {_described(args)} was not excluded for {who} (see 'musicrec excluded')", file=sys.stderr)
+        print(f"musicrec: {exclusion.describe()} was not excluded for {who} (see 'musicrec excluded')",
+              file=sys.stderr)
         return 1
     return 0
 

@@ -49,6 +49,8 @@ def test_exclude_include_excluded(capsys, store):
     listed = run_json(capsys, "excluded")["results"]
     assert [r["kind"] for r in listed] == ["source", "period", "artist"]
     assert run_json(capsys, "include", "--id", str(listed[1]["id"]))["results"] == [{"included": 1}]
+    code, _, err = run(capsys, "include", "--id", str(listed[1]["id"]))
+    assert code == 1 and "there is no exclusion #" in err
     assert run_json(capsys, "include", "--artist", JAZZ[0].lower())["results"] == [{"included": 1}]
     code, out, _ = run(capsys, "include", "--source", str(source))
     assert code == 0 and "counts in the taste of you again" in out

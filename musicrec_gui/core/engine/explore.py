@@ -241,15 +241,17 @@ def explain(model: TrainedModel, taste: Taste, items: np.ndarray, count: int,
     if count <= 0 or taste.artists.size == 0 or items.size == 0:
         return [()] * len(items)
     X = np.hstack([model.artist_emb[taste.artists].astype(np.float64), np.ones((taste.artists.size, 1))])
-    Z = np.linalg.solve(taste.system, X.T)                   # A⁻¹ x_j for every listened j
     targets = np.hstack([model.artist_emb[items].astype(np.float64), np.ones((items.size, 1))])
-    share = (targets @ Z) * taste.pull                       # items × listened
+    # x_iᵀ A⁻¹ x_j for every item i and listened j; A is symmetric, so solving for the few
+    # items instead of the (maybe thousands of) listened artists gives the same products.
+    share = np.linalg.solve(taste.system, targets.T).T @ X.T * taste.pull    # items × listened
     if nameable is not None:
         share[:, ~np.asarray(nameable, dtype=bool)[taste.artists]] = -np.inf
     share[items[:, None] == taste.artists[None, :]] = -np.inf
     out = []
     for row in share:
-        best = np.argsort(-row, kind="stable")[:count]
+        best = np.argpartition(-row, count - 1)[:count] if row.size > count else np.arange(row.size)
+        best = best[np.lexsort((best, -row[best]))]         # highest share first, ties to the lower position
         best = best[row[best] > 0]
         out.append(tuple(int(taste.artists[j]) for j in best))
     return out
