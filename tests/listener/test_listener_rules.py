@@ -151,6 +151,9 @@ def test_taste_path_is_the_weighted_centre_of_each_years_artists(listening):
         centre = weights @ Q[[_index(listening, a) for a in plays]] / weights.sum()
         np.testing.assert_allclose(point.vector, centre, rtol=1e-9)
         assert point.listens == len(rows)
+        # On a map made by a linear projection, its place is the projected centre.
+        projection = np.random.default_rng(0).normal(size=(Q.shape[1], 2))
+        np.testing.assert_allclose(point.on_map(Q @ projection), centre @ projection, rtol=1e-9)
 
 
 def test_playlist_of_picks_carries_reasons(listening):

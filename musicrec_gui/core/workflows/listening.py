@@ -34,7 +34,7 @@ same question gets the same answer everywhere.  Its rules, each written once:
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -128,7 +128,16 @@ class TastePoint:
     label: str
     vector: np.ndarray       # (k,) float64, in the artists' embedding space
     listens: int             # the plays it summarises
+    artists: np.ndarray      # the model artists it is the centre of
+    weights: np.ndarray      # their weights, log(1 + plays)
     year: int | None = None
+
+    def on_map(self, coordinates: np.ndarray) -> np.ndarray:
+        """Its place on a map of the artists (``coordinates``: M × 2, any projection): the same
+        weighted centre of its artists' places — exactly the projected ``vector`` for a linear
+        projection such as PCA, and the natural place on a t-SNE map."""
+        points = np.asarray(coordinates, dtype=np.float64)[self.artists]
+        return self.weights @ points / max(float(self.weights.sum()), 1e-12)
 
 
 class Listening:
@@ -394,7 +403,8 @@ class Listening:
         weights = np.log1p(profile.plays.astype(np.float64))
         vector = weights @ self.model.artist_emb[profile.artists].astype(np.float64) / max(weights.sum(), 1e-12)
         period = profile.period
-        return TastePoint(label or (period.label if period else profile.name), vector, int(profile.plays.sum()))
+        return TastePoint(label or (period.label if period else profile.name), vector, int(profile.plays.sum()),
+                          profile.artists, weights)
 
     def taste_path(self, name: str | None) -> list[TastePoint]:
         """The centre of the listener's taste in each year they have kept listens, oldest first."""
@@ -405,8 +415,7 @@ class Listening:
                 profile = self.period_profile(stored.name, year(number))
             except NoListener:      # that year's artists are all unknown to the model
                 continue
-            point = self.taste_point(profile, str(number))
-            points.append(TastePoint(point.label, point.vector, point.listens, number))
+            points.append(replace(self.taste_point(profile, str(number)), year=number))
         return points
 
     def playlist(self, title: str, picks: list, annotation: str = "") -> Playlist:
