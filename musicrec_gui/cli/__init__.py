@@ -16,13 +16,14 @@ from musicrec_gui.core.jobs import Cancelled
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from musicrec_gui.cli import community_commands, data_commands, engine_commands
+    from musicrec_gui.cli import community_commands, data_commands, engine_commands, listener_commands
 
     parser = argparse.ArgumentParser(prog="musicrec", description="MusicRec on the command line.")
     parser.add_argument("--version", action="version", version=f"musicrec {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     data_commands.register(sub)
     engine_commands.register(sub)
+    listener_commands.register(sub)
     community_commands.register(sub)
     return parser
 

@@ -21,7 +21,7 @@ from musicrec_gui.cli.interrupts import INTERRUPTED, interrupts
 from musicrec_gui.cli.progress import TerminalProgress
 from musicrec_gui.core.engine.settings import PRESETS
 from musicrec_gui.core.jobs import JointToken, StopToken
-from musicrec_gui.core.workflows.listening import DEFAULT_COUNT, METRICS
+from musicrec_gui.core.workflows.listening import DEFAULT_COUNT, EXPLORE, LANES, METRICS, REDISCOVER, REDISCOVER_MONTHS
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -73,13 +73,23 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_similar)
 
-    p = sub.add_parser("recommend", help="artists you have not played yet (active model)")
+    p = sub.add_parser("recommend", help="artists new to you, or old favourites to rediscover (active model)")
     p.add_argument("--listener", metavar="NAME", help="whose recommendations (default: the first person)")
     p.add_argument("-n", type=int, default=DEFAULT_COUNT)
     p.add_argument("--discovery", type=float, default=0.0, metavar="X",
                    help="-1 favours well-known artists, 1 artists few people know (default 0: as the model ranks)")
     p.add_argument("--min-listeners", type=int, default=0, help="leave out artists with fewer listeners")
     p.add_argument("--max-listeners", type=int, help="leave out artists with more listeners")
+    p.add_argument("--lane", choices=LANES, default=EXPLORE,
+                   help="explore: artists new to you; rediscover: ones you played a lot but not lately")
+    p.add_argument("--months", type=int, default=REDISCOVER_MONTHS, metavar="N",
+                   help="rediscover: not played in the last N months (default %(default)s)")
+    p.add_argument("--barely", type=int, default=0, metavar="N",
+                   help="explore: also artists you played at most N times (default %(default)s: never)")
+    p.add_argument("--period", metavar="DATE", help="your taste in one year, month or day (YYYY[-MM[-DD]], UTC)")
+    p.add_argument("--from", dest="start", metavar="DATE", help="your taste from DATE (with --to)")
+    p.add_argument("--to", dest="end", metavar="DATE", help="… to DATE, included")
+    p.add_argument("--playlist", metavar="FILE", help="also write the list as a .jspf or .xspf playlist")
     p.add_argument("--model", metavar="ID")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_recommend)
@@ -304,22 +314,48 @@ def cmd_similar(args) -> int:
 
 
 def cmd_recommend(args) -> int:
+    from musicrec_gui.cli.listener_commands import period_from
+
     listening = _listening(args)
-    profile = listening.profile(args.listener)
-    rows = listening.recommend(profile, n=args.n, discovery=args.discovery, min_listeners=args.min_listeners,
-                               max_listeners=args.max_listeners)
+    period = period_from(args.start, args.end, args.period)
+    profile = listening.profile(args.listener) if period is None else listening.period_profile(args.listener, period)
+    common = dict(n=args.n, discovery=args.discovery, min_listeners=args.min_listeners,
+                  max_listeners=args.max_listeners)
+    if args.lane == REDISCOVER:
+        rows = listening.rediscover(profile, months=args.months, **common)
+    else:
+        rows = listening.recommend(profile, barely=args.barely, **common)
+    if args.playlist:
+        from musicrec_gui.core.playlists import write_playlist
+
+        taste = f"taste of {profile.name} in {period.label}" if period else profile.name
+        write_playlist(args.playlist, listening.playlist(f"MusicRec {args.lane}: {taste}", rows))
     if args.json:
-        _print_json({"listener": profile.name, "folded_in": profile.folded_in,
-                     "results": [{"artist": r.artist, "score": r.score, "listeners": r.listeners,
-                                  "because": list(r.because)} for r in rows]})
+        _print_json({"listener": profile.name, "folded_in": profile.folded_in, "lane": args.lane,
+                     "period": period.label if period else None,
+                     "results": [_recommendation_json(r) for r in rows]})
         return 0
-    if profile.folded_in:
+    if period is not None:
+        print(f"taste of {profile.name} in {period.label}: folded in from {int(profile.plays.sum()):,} listens "
+              "of that period", file=sys.stderr)
+    elif profile.folded_in:
         print(f"{profile.name}: folded in from the library's plays; training again refines these results",
               file=sys.stderr)
+    if not rows and args.lane == REDISCOVER:
+        print(f"nothing to rediscover: every artist {profile.name} played often was also played in the "
+              f"last {args.months} months (or the listens have no dates)", file=sys.stderr)
     for rank, r in enumerate(rows, 1):
+        note = f"  {r.note}" if args.lane == REDISCOVER else ""
         why = f"  because you listen to {', '.join(r.because)}" if r.because else ""
-        print(f"{rank:3d}. {r.artist:<40} {r.score:.3f}  {r.listeners:,} listeners{why}")
+        print(f"{rank:3d}. {r.artist:<40} {r.score:.3f}  {r.listeners:,} listeners{note}{why}")
     return 0
+
+
+def _recommendation_json(pick) -> dict:
+    row = {"artist": pick.artist, "score": pick.score, "listeners": pick.listeners, "because": list(pick.because)}
+    if hasattr(pick, "last_played"):
+        row.update(plays=pick.plays, last_played=pick.last_played, note=pick.note)
+    return row
 
 
 # -- models ------------------------------------------------------------------------

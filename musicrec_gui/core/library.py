@@ -192,3 +192,23 @@ def store_stats(store: Store) -> dict:
         "per_source": [{"id": s.id, "path": s.path, "format": s.format, "added": s.added}
                        for s in store.sources()],
     }
+
+
+def artist_mbids(store: Store, artist_ids, norms) -> list[str | None]:
+    """The MusicBrainz id of each (store id, normalised name) artist: that artist's own, else
+    the first of another artist with the same name that has one; None when none is known."""
+    wanted = sorted({str(norm) for norm in norms})
+    known: dict[int, str] = {}
+    by_norm: dict[str, str] = {}
+    connection = store.connection()
+    for start in range(0, len(wanted), _BATCH):
+        batch = wanted[start:start + _BATCH]
+        for artist_id, norm, mbid in connection.execute(
+                f"SELECT id, norm, mbid FROM artists WHERE mbid IS NOT NULL AND mbid != '' "
+                f"AND norm IN ({', '.join('?' * len(batch))}) ORDER BY id", batch):
+            known[artist_id] = mbid
+            by_norm.setdefault(norm, mbid)
+    return [known.get(int(artist_id)) or by_norm.get(str(norm)) for artist_id, norm in zip(artist_ids, norms)]
+
+
+_BATCH = 500   # names per query (SQLite's bound-parameter limit is 999 on old builds)

@@ -11,6 +11,8 @@ Tables (see DESIGN §5):
 * ``counts`` — listener × artist totals from count datasets (HetRec, 360K).
 * ``plays`` — listener × artist play counts (listens + counts): the training
   input, kept up to date by the importer for the listeners it touches.
+* ``hidden_artists`` and ``taste_exclusions`` — a person's "not for me" artists and the
+  listening they keep out of their taste (``core/preferences.py``).
 
 Writes happen inside explicit ``BEGIN IMMEDIATE`` transactions (see
 ``transaction``) so a crash or a cancel never leaves half of an import behind.
@@ -94,6 +96,37 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (listener_id, artist_id)
     ) WITHOUT ROWID;
     CREATE INDEX plays_artist ON plays (artist_id);
+    """,
+    # A person's choices (core/preferences.py).  Artists are kept by normalised name, not
+    # by id: an undo may delete an artist row and a re-import may give it a new id, and a
+    # hidden or excluded artist must stay so.  A person's choices go when the person goes
+    # (undo of their last import); a source exclusion goes when its source is undone
+    # (source ids can be reused by a later import).
+    """
+    CREATE TABLE hidden_artists (
+        listener_id INTEGER NOT NULL REFERENCES listeners (id) ON DELETE CASCADE,
+        norm TEXT NOT NULL,
+        name TEXT NOT NULL,
+        hidden_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+        PRIMARY KEY (listener_id, norm)
+    ) WITHOUT ROWID;
+    CREATE TABLE taste_exclusions (
+        id INTEGER PRIMARY KEY,
+        listener_id INTEGER NOT NULL REFERENCES listeners (id) ON DELETE CASCADE,
+        kind TEXT NOT NULL CHECK (kind IN ('source', 'period', 'artist')),
+        source_id INTEGER REFERENCES sources (id) ON DELETE CASCADE,
+        period_start INTEGER,
+        period_end INTEGER,
+        norm TEXT,
+        name TEXT,
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+        CHECK ((kind = 'source') = (source_id IS NOT NULL)),
+        CHECK ((kind = 'period') = (period_start IS NOT NULL AND period_end IS NOT NULL
+                                    AND period_start < period_end)),
+        CHECK ((kind = 'artist') = (norm IS NOT NULL))
+    );
+    CREATE INDEX taste_exclusions_listener ON taste_exclusions (listener_id);
+    CREATE INDEX taste_exclusions_source ON taste_exclusions (source_id);
     """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -234,8 +234,12 @@ def build_dataset(plays: "pd.DataFrame", artists: "pd.DataFrame", listeners: "pd
 
 
 def dataset_from_store(store, **options) -> Dataset:
-    """``build_dataset`` over an open ``Store`` (options as for ``build_dataset``)."""
-    return build_dataset(store.play_frame(), store.artist_frame(), store.listener_frame(), **options)
+    """``build_dataset`` over an open ``Store`` (options as for ``build_dataset``): every
+    listener's plays, each person's without the listening they excluded from their taste."""
+    from musicrec_gui.core.preferences import without_excluded
+
+    plays = without_excluded(store, store.play_frame())
+    return build_dataset(plays, store.artist_frame(), store.listener_frame(), **options)
 
 
 def file_sha256(path: str | Path) -> str:

@@ -24,9 +24,9 @@ import pandas as pd
 
 from musicrec_gui.core.engine.bundle import TrainedModel
 from musicrec_gui.core.engine.dataset import transform_plays
-from musicrec_gui.core.errors import EngineError
-from musicrec_gui.core.engine.weights import pair_weights, reg_row_weights
 from musicrec_gui.core.engine.settings import Settings
+from musicrec_gui.core.engine.weights import pair_weights, reg_row_weights
+from musicrec_gui.core.errors import EngineError
 from musicrec_gui.core.names import normalize_name
 
 MAX_CANDIDATES = 20
@@ -64,6 +64,7 @@ class Recommendation:
     listeners: int
     because: tuple[str, ...]          # listened artists contributing most to the score
     index: int
+    because_indices: tuple[int, ...] = ()   # the model's indices of ``because``
 
 
 # -- bias ranking -----------------------------------------------------------------
@@ -206,39 +207,53 @@ def predicted(model: TrainedModel, taste: Taste) -> np.ndarray:
 
 
 def recommend(model: TrainedModel, taste: Taste, n: int = 20, novelty: float = 0.0, because: int = 3,
-              allowed: np.ndarray | None = None) -> list[Recommendation]:
+              allowed: np.ndarray | None = None, nameable: np.ndarray | None = None,
+              leave_out_played: bool = True) -> list[Recommendation]:
     """The listener's best ``n`` artists among those not in ``taste.artists``, best first.
 
     ``novelty`` > 0 subtracts novelty·log(1 + listeners) from each score (favouring
     less-known artists, < 0 the opposite); ``allowed`` (bool per artist) leaves out
-    the rest; ``because`` names that many listened artists per result.
+    the rest; ``because`` names that many listened artists per result, among the
+    ``nameable`` ones (bool per artist; all when None).  ``leave_out_played=False``
+    lets ``allowed`` alone decide, so played artists can come back (rediscovery).
     """
     scores = predicted(model, taste)
     if novelty:
         scores = scores - novelty * np.log1p(model.artist_listeners)
     if allowed is not None:
         scores[~np.asarray(allowed, dtype=bool)] = -np.inf
-    scores[taste.artists] = -np.inf
+    if leave_out_played:
+        scores[taste.artists] = -np.inf
     order = _top(scores, n)
-    reasons = explain(model, taste, order, because)
-    return [Recommendation(str(model.artist_names[i]), float(scores[i]),
-                           int(model.artist_listeners[i]), reasons[r], int(i)) for r, i in enumerate(order)]
+    reasons = explain(model, taste, order, because, nameable)
+    return [Recommendation(str(model.artist_names[i]), float(scores[i]), int(model.artist_listeners[i]),
+                           tuple(str(model.artist_names[j]) for j in reasons[r]), int(i), reasons[r])
+            for r, i in enumerate(order)]
 
 
-def explain(model: TrainedModel, taste: Taste, items: np.ndarray, count: int) -> list[tuple[str, ...]]:
-    """For each item, the listened artists with the largest positive share of its score."""
+def explain(model: TrainedModel, taste: Taste, items: np.ndarray, count: int,
+                    nameable: np.ndarray | None = None) -> list[tuple[int, ...]]:
+    """For each item, the listened artists (indices) with the largest positive share of its score.
+
+    Only ``nameable`` artists (bool per artist) are named, and never the item itself
+    (a played artist is not its own reason)."""
     items = np.asarray(items, dtype=np.int64)
     if count <= 0 or taste.artists.size == 0 or items.size == 0:
         return [()] * len(items)
     X = np.hstack([model.artist_emb[taste.artists].astype(np.float64), np.ones((taste.artists.size, 1))])
-    Z = np.linalg.solve(taste.system, X.T)                   # A⁻¹ x_j for every listened j
     targets = np.hstack([model.artist_emb[items].astype(np.float64), np.ones((items.size, 1))])
-    share = (targets @ Z) * taste.pull                       # items × listened
+    # x_iᵀ A⁻¹ x_j for every item i and listened j; A is symmetric, so solving for the few
+    # items instead of the (maybe thousands of) listened artists gives the same products.
+    share = np.linalg.solve(taste.system, targets.T).T @ X.T * taste.pull    # items × listened
+    if nameable is not None:
+        share[:, ~np.asarray(nameable, dtype=bool)[taste.artists]] = -np.inf
+    share[items[:, None] == taste.artists[None, :]] = -np.inf
     out = []
     for row in share:
-        best = np.argsort(-row, kind="stable")[:count]
+        best = np.argpartition(-row, count - 1)[:count] if row.size > count else np.arange(row.size)
+        best = best[np.lexsort((best, -row[best]))]         # highest share first, ties to the lower position
         best = best[row[best] > 0]
-        out.append(tuple(str(model.artist_names[taste.artists[j]]) for j in best))
+        out.append(tuple(int(taste.artists[j]) for j in best))
     return out
 
 

@@ -12,30 +12,52 @@ same question gets the same answer everywhere.  Its rules, each written once:
   when their normalised names agree too (an undo frees ids that a later import
   may reuse for another artist), else the model's most listened artist with
   that normalised name; otherwise the model does not know it ("unmatched").
-* **What they played** is the store's as it is now.  When that is still what
-  the model was trained on, the trained vector is used; when imports or undos
-  changed it since (or the person was imported after training), the listener
-  is folded in from the current plays — results at once, retraining refines
-  them — so removed listening never shows up as a reason.
+* **What they played** is the store's as it is now, without the listening the
+  person keeps out of their taste (``preferences.effective_plays``).  When that
+  is still what the model was trained on, the trained vector is used; when
+  imports, undos or exclusions changed it since (or the person was imported
+  after training), the listener is folded in from those plays — results at
+  once, retraining refines them — so removed listening never shows up as a reason.
+* **Not for me**: a person's hidden artists are never recommended to them and
+  never named as a reason, in any lane, with or without retraining.
+* **Lanes**: *Explore* (``recommend``) offers artists the person played at most
+  ``barely`` times (0: never); *Rediscover* (``rediscover``) offers artists they
+  played at least ``min_plays`` times but not in the last ``months`` months before
+  their latest listen.  Both rank by the model's expectation now, with the same
+  discovery setting and listener-count range.
+* **Taste in a period**: ``period_profile`` folds the person in from their kept
+  listens of one period only; its recommendations still leave out what the
+  person plays today, so the two lists compare.
+* **Where a taste sits** among the artists (the map, comparing people): the
+  centre of the artists played, weighted by the model's value of their plays
+  (``taste_point``), so it shares the artists' projection.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
-from musicrec_gui.core import library
+from musicrec_gui.core import history, library, links, preferences
 from musicrec_gui.core.engine import explore
 from musicrec_gui.core.engine.bundle import TrainedModel
 from musicrec_gui.core.engine.dataset import transform_plays, untransform_plays
 from musicrec_gui.core.errors import MusicRecError
+from musicrec_gui.core.evidence import CoListening, CoListeningIndex, co_listening, store_state
+from musicrec_gui.core.jobs import Reporter, StopToken, ignore_events
+from musicrec_gui.core.periods import Period, month_name, months_before, year
+from musicrec_gui.core.playlists import Playlist, PlaylistEntry
 from musicrec_gui.core.store import Store
 
 PERSON = "person"
 REASONS = 3            # artists named in "because you listen to …"
 DEFAULT_COUNT = 20     # results in a list unless the person asks for another number
 METRICS = ("dot", "cosine")
+EXPLORE, REDISCOVER = "explore", "rediscover"
+LANES = (EXPLORE, REDISCOVER)
+REDISCOVER_MONTHS = 12     # "not in the last N months" unless the person says otherwise
+REDISCOVER_MIN_PLAYS = 10  # "played a lot": at least this many kept listens
 
 
 class NoListener(MusicRecError):
@@ -61,10 +83,61 @@ class Profile:
     taste: explore.Taste     # vector, bias and what explains their scores
     unmatched: int = 0       # artists they play that the model does not know
     in_model: bool = True    # the model was trained on this listener (maybe on older plays)
+    period: Period | None = None   # set when the taste is that of one period only
 
     @property
     def folded_in(self) -> bool:
         return self.row is None
+
+
+@dataclass(frozen=True)
+class Rediscovery:
+    """An artist the person played a lot before but not lately (the Rediscover lane)."""
+
+    artist: str
+    score: float                       # the model's expectation now (minus any novelty penalty)
+    listeners: int
+    because: tuple[str, ...]
+    index: int
+    plays: int                         # the person's kept listens of the artist
+    last_played: int                   # UTC epoch seconds
+    because_indices: tuple[int, ...] = ()
+
+    @property
+    def note(self) -> str:
+        return f"you played them {self.plays:,} times, last in {month_name(self.last_played)}"
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Why the model expects what it does of one artist for one listener."""
+
+    artist: str
+    index: int
+    score: float                       # the model's prediction
+    plays: int                         # the listener's plays of it today (0: never played)
+    because: tuple[str, ...]
+    because_indices: tuple[int, ...]
+    evidence: tuple[CoListening, ...]  # from the community data, one per reason that has listeners
+
+
+@dataclass(frozen=True, eq=False)
+class TastePoint:
+    """Where a listener's taste sits among the artist embeddings (one year of it, or all)."""
+
+    label: str
+    vector: np.ndarray       # (k,) float64, in the artists' embedding space
+    listens: int             # the plays it summarises
+    artists: np.ndarray      # the model artists it is the centre of
+    weights: np.ndarray      # their weights, log(1 + plays)
+    year: int | None = None
+
+    def on_map(self, coordinates: np.ndarray) -> np.ndarray:
+        """Its place on a map of the artists (``coordinates``: M × 2, any projection): the same
+        weighted centre of its artists' places — exactly the projected ``vector`` for a linear
+        projection such as PCA, and the natural place on a t-SNE map."""
+        points = np.asarray(coordinates, dtype=np.float64)[self.artists]
+        return self.weights @ points / max(float(self.weights.sum()), 1e-12)
 
 
 class Listening:
@@ -78,8 +151,9 @@ class Listening:
         by_norm = pd.Series(order, index=pd.Index(model.artist_norms[order], dtype=object))
         self._by_norm = by_norm[~by_norm.index.duplicated()]
         self._artist_order = np.argsort(model.artist_ids, kind="stable")
-        self._profiles: dict[str, Profile] = {}
+        self._profiles: dict[tuple, Profile] = {}
         self._choices: list[ListenerChoice] | None = None
+        self._evidence: tuple[str, CoListeningIndex] | None = None   # (store state, index)
 
     # -- who ------------------------------------------------------------------------------
     def choices(self) -> list[ListenerChoice]:
@@ -110,21 +184,35 @@ class Listening:
         """Drop what was read from the store (it changed)."""
         self._profiles.clear()
         self._choices = None
+        self._evidence = None
 
     # -- what they played -------------------------------------------------------------------
     def profile(self, name: str | None = None) -> Profile:
         """The listener called ``name`` (the first person when None); ``NoListener`` if unknown."""
+        name = self._name(name)
+        stored = library.find_listener(self.store, name)
+        # Exclusions change the profile without any import: they are part of the key.
+        key = (name, None if stored is None else preferences.exclusion_state(self.store, stored.id))
+        if key not in self._profiles:
+            self._profiles[key] = self._build_profile(name, stored)
+        return self._profiles[key]
+
+    def _name(self, name: str | None) -> str:
         if name is None:
             name = self.first_person()
             if name is None:
                 raise NoListener("there is nobody to recommend for yet: import your listening history")
-        if name not in self._profiles:
-            self._profiles[name] = self._build_profile(name)
-        return self._profiles[name]
+        return name
 
-    def _build_profile(self, name: str) -> Profile:
+    def _stored(self, name: str | None) -> library.StoredListener:
+        """The store's listener called ``name``: the one with listens, exclusions, hidden artists."""
+        stored = library.find_listener(self.store, self._name(name))
+        if stored is None:
+            raise NoListener(f"no listener named “{name}” in the library")
+        return stored
+
+    def _build_profile(self, name: str, stored: library.StoredListener | None) -> Profile:
         model = self.model
-        stored = library.find_listener(self.store, name)
         if stored is None:
             try:
                 only_in_model = explore.find_listener(model, name)
@@ -134,7 +222,7 @@ class Listening:
             plays = untransform_plays(values, model.transform, model.value_mean, model.value_std)
             return Profile(str(model.listener_names[only_in_model]), str(model.listener_kinds[only_in_model]),
                            only_in_model, trained, plays, explore.listener_taste(model, only_in_model))
-        artists, plays, unmatched = self._current_plays(stored.id)
+        artists, plays, unmatched = self._model_plays(preferences.effective_plays(self.store, stored.id))
         row = self._model_row(stored)
         if row is not None:
             trained, values = model.played(row)
@@ -152,9 +240,22 @@ class Listening:
         rows = np.flatnonzero((self.model.listener_ids == stored.id) & (self.model.listener_names == stored.name))
         return int(rows[0]) if rows.size else None
 
-    def _current_plays(self, listener_id: int) -> tuple[np.ndarray, np.ndarray, int]:
-        """(model artist indices, plays, artists the model does not know), sorted by index."""
-        rows = library.listener_plays(self.store, listener_id)
+    def period_profile(self, name: str | None, period: Period) -> Profile:
+        """The listener's taste in ``period``: folded in from their kept listens of that period only."""
+        stored = self._stored(name)
+        key = (stored.name, preferences.exclusion_state(self.store, stored.id), period)
+        if key not in self._profiles:
+            artists, plays, unmatched = self._model_plays(preferences.period_plays(self.store, stored.id, period))
+            if not artists.size:
+                raise NoListener(f"{stored.name} has no listens in {period.label} that this model knows")
+            self._profiles[key] = Profile(stored.name, stored.kind, None, artists, plays,
+                                          explore.fold_in_plays(self.model, artists, plays), unmatched,
+                                          in_model=False, period=period)
+        return self._profiles[key]
+
+    def _model_plays(self, rows: list[tuple[int, str, int]]) -> tuple[np.ndarray, np.ndarray, int]:
+        """(model artist indices, plays, artists the model does not know), sorted by index,
+        from the store's (artist id, normalised name, plays) rows."""
         ids = np.array([row[0] for row in rows], dtype=np.int64)
         norms = np.array([row[1] for row in rows], dtype=object)
         plays = np.array([row[2] for row in rows], dtype=np.int64)
@@ -197,16 +298,142 @@ class Listening:
         popularity = float(np.std(np.log1p(self.model.artist_listeners))) or 1.0
         return float(discovery) * spread / popularity
 
-    def recommend(self, profile: Profile, n: int = DEFAULT_COUNT, discovery: float = 0.0,
-                  min_listeners: int = 0, max_listeners: int | None = None) -> list[explore.Recommendation]:
-        """The listener's best ``n`` unplayed artists within the listener-count range, with reasons."""
-        model = self.model
-        allowed = model.artist_listeners >= min_listeners
+    def hidden_mask(self, name: str | None) -> np.ndarray:
+        """True for the model's artists the listener marked "not for me" (none for a name only the model knows)."""
+        stored = library.find_listener(self.store, self._name(name))
+        norms = preferences.hidden_norms(self.store, stored.id) if stored is not None else frozenset()
+        if not norms:
+            return np.zeros(self.model.n_artists, dtype=bool)
+        return pd.Index(self.model.artist_norms, dtype=object).isin(list(norms))
+
+    def _within(self, min_listeners: int, max_listeners: int | None) -> np.ndarray:
+        """True for artists inside the listener-count range."""
+        allowed = self.model.artist_listeners >= min_listeners
         if max_listeners is not None:
-            allowed &= model.artist_listeners <= max_listeners
-        allowed[profile.artists] = False
-        return explore.recommend(model, profile.taste, n=n, novelty=self.novelty_for(profile, discovery),
-                                 because=REASONS, allowed=allowed)
+            allowed &= self.model.artist_listeners <= max_listeners
+        return allowed
+
+    def recommend(self, profile: Profile, n: int = DEFAULT_COUNT, discovery: float = 0.0,
+                  min_listeners: int = 0, max_listeners: int | None = None, barely: int = 0,
+                  among: np.ndarray | None = None) -> list[explore.Recommendation]:
+        """The Explore lane: the listener's best ``n`` artists they played at most ``barely`` times
+        (by their plays today, whatever period ``profile`` holds), within the listener-count range
+        and ``among`` (bool per artist) when given, never a hidden one; with reasons."""
+        hidden = self.hidden_mask(profile.name)
+        allowed = self._within(min_listeners, max_listeners) & ~hidden
+        allowed &= self.plays_per_artist(profile.name) <= barely
+        if among is not None:
+            allowed &= np.asarray(among, dtype=bool)
+        return explore.recommend(self.model, profile.taste, n=n, novelty=self.novelty_for(profile, discovery),
+                                 because=REASONS, allowed=allowed, nameable=~hidden, leave_out_played=False)
+
+    def rediscover(self, profile: Profile, n: int = DEFAULT_COUNT, months: int = REDISCOVER_MONTHS,
+                   discovery: float = 0.0, min_listeners: int = 0, max_listeners: int | None = None,
+                   min_plays: int = REDISCOVER_MIN_PLAYS, now: int | None = None) -> list[Rediscovery]:
+        """The Rediscover lane: artists the listener played at least ``min_plays`` times but not in
+        the ``months`` calendar months before ``now`` (default: their latest listen), ranked by
+        what the model expects for ``profile`` now; kept listens only, never a hidden artist."""
+        stored = library.find_listener(self.store, profile.name)
+        if stored is None:
+            return []
+        if now is None:
+            now = history.latest_listen(self.store, stored.id)
+            if now is None:
+                return []
+        rows = history.artist_recency(self.store, stored.id)
+        if not rows:
+            return []
+        indices = self.artist_indices(np.array([r[0] for r in rows], dtype=np.int64),
+                                      np.array([r[1] for r in rows], dtype=object))
+        known = indices >= 0
+        plays = np.zeros(self.model.n_artists, dtype=np.int64)
+        last = np.full(self.model.n_artists, -1, dtype=np.int64)
+        np.add.at(plays, indices[known], np.array([r[2] for r in rows], dtype=np.int64)[known])
+        np.maximum.at(last, indices[known], np.array([r[3] for r in rows], dtype=np.int64)[known])
+        hidden = self.hidden_mask(profile.name)
+        allowed = (plays >= min_plays) & (last >= 0) & (last < months_before(now, months))
+        allowed &= self._within(min_listeners, max_listeners) & ~hidden
+        found = explore.recommend(self.model, profile.taste, n=n, novelty=self.novelty_for(profile, discovery),
+                                  because=REASONS, allowed=allowed, nameable=~hidden, leave_out_played=False)
+        return [Rediscovery(r.artist, r.score, r.listeners, r.because, r.index, int(plays[r.index]),
+                            int(last[r.index]), r.because_indices) for r in found]
+
+    # -- evidence ------------------------------------------------------------------------------
+    def evidence(self, profile: Profile, picks: list, token: StopToken | None = None,
+                 report: Reporter = ignore_events) -> list[tuple[CoListening, ...]]:
+        """For each pick (a ``Recommendation`` or ``Rediscovery``), the community evidence for its
+        reasons.  The first call per store state reads every play (a job: ``token``, ``report``)."""
+        index = self.co_listening_index(token, report)
+        stored = library.find_listener(self.store, profile.name)
+        return co_listening(index, self.model.artist_names, [(p.index, p.because_indices) for p in picks],
+                            leave_out=stored.id if stored is not None else None)
+
+    def co_listening_index(self, token: StopToken | None = None,
+                           report: Reporter = ignore_events) -> CoListeningIndex:
+        """The co-listening counts over this model's artists, once per store state (see ``core/evidence``)."""
+        state = store_state(self.store)
+        if self._evidence is None or self._evidence[0] != state:
+            index = CoListeningIndex.load_or_build(self.store, self.artist_indices, self.model.n_artists,
+                                                   token, report)
+            self._evidence = (state, index)
+        return self._evidence[1]
+
+    def why(self, profile: Profile, artist: str, token: StopToken | None = None,
+            report: Reporter = ignore_events) -> Explanation:
+        """The reasons and the community evidence for one artist (matched as ``similar`` matches
+        names); the listener's hidden artists are never named."""
+        found = explore.find_artists(self.model, artist)
+        if found.size != 1:
+            hint = (f"; several match: {', '.join(map(str, self.model.artist_names[found[:5]]))}"
+                    if found.size else "")
+            raise MusicRecError(f"no single artist in the model matches “{artist}”{hint}")
+        index = int(found[0])
+        reasons = explore.explain(self.model, profile.taste, found, REASONS, ~self.hidden_mask(profile.name))[0]
+        score = float(explore.predicted(self.model, profile.taste)[index])
+        pick = explore.Recommendation(str(self.model.artist_names[index]), score,
+                                      int(self.model.artist_listeners[index]),
+                                      tuple(str(self.model.artist_names[j]) for j in reasons), index, reasons)
+        evidence = self.evidence(profile, [pick], token, report)[0]
+        return Explanation(pick.artist, index, score, int(self.plays_per_artist(profile.name)[index]),
+                           pick.because, reasons, evidence)
+
+    # -- where a taste sits ------------------------------------------------------------------------
+    def taste_point(self, profile: Profile, label: str | None = None) -> TastePoint:
+        """The centre of the artists ``profile`` plays, weighted by log(1 + plays)."""
+        weights = np.log1p(profile.plays.astype(np.float64))
+        vector = weights @ self.model.artist_emb[profile.artists].astype(np.float64) / max(weights.sum(), 1e-12)
+        period = profile.period
+        return TastePoint(label or (period.label if period else profile.name), vector, int(profile.plays.sum()),
+                          profile.artists, weights)
+
+    def taste_path(self, name: str | None) -> list[TastePoint]:
+        """The centre of the listener's taste in each year they have kept listens, oldest first."""
+        stored = self._stored(name)
+        points = []
+        for number in history.kept_years(self.store, stored.id):
+            try:
+                profile = self.period_profile(stored.name, year(number))
+            except NoListener:      # that year's artists are all unknown to the model
+                continue
+            points.append(replace(self.taste_point(profile, str(number)), year=number))
+        return points
+
+    def playlist(self, title: str, picks: list, annotation: str = "") -> Playlist:
+        """A playlist of the picks' artists (``core/playlists.write_playlist`` writes it), each with its
+        MusicBrainz identifier when the library knows it and its reason as the annotation."""
+        mbids = self.mbids(np.array([p.index for p in picks], dtype=np.int64))
+        entries = tuple(PlaylistEntry(p.artist, mbid, _annotation(p)) for p, mbid in zip(picks, mbids))
+        return Playlist(title, entries, annotation)
+
+    def artist_links(self, index: int) -> list[links.ArtistLink]:
+        """"Open on MusicBrainz / ListenBrainz / Last.fm" for one model artist (addresses only)."""
+        mbid = self.mbids(np.array([index], dtype=np.int64))[0]
+        return links.artist_links(str(self.model.artist_names[index]), mbid)
+
+    def mbids(self, indices: np.ndarray) -> list[str | None]:
+        """The MusicBrainz identifier the library knows for each model artist, or None."""
+        return library.artist_mbids(self.store, self.model.artist_ids[np.asarray(indices, dtype=np.int64)],
+                                    self.model.artist_norms[np.asarray(indices, dtype=np.int64)])
 
     def similar(self, name: str, n: int = DEFAULT_COUNT, metric: str = "dot",
                 min_listeners: int = 1) -> explore.SimilarResult:
@@ -228,3 +455,11 @@ class Listening:
         by_plays = pd.DataFrame({"artist": names, "plays": profile.plays, "score": scores})
         by_plays = by_plays.sort_values(["plays", "artist"], ascending=[False, True], kind="stable").head(n)
         return by_model.reset_index(drop=True), by_plays.reset_index(drop=True)
+
+
+def _annotation(pick) -> str:
+    """A pick's reason in words: the rediscovery note and/or "because you listen to …"."""
+    parts = [pick.note] if isinstance(pick, Rediscovery) else []
+    if pick.because:
+        parts.append(f"because you listen to {', '.join(pick.because)}")
+    return "; ".join(parts)
