@@ -109,13 +109,17 @@ def _training_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--epochs", type=int, help="training epochs")
     p.add_argument("--device", help="auto (default), cpu, cuda or mps")
     p.add_argument("--threads", type=int, help="CPU threads for torch")
+    p.add_argument("--community", metavar="KEY[,KEY]",
+                   help="learn from these community datasets only (keys as `musicrec stats` lists them; "
+                        "default: all)")
 
 
 def _settings(args):
     from musicrec_gui.core.engine.settings import preset
 
+    community = tuple(key.strip() for key in (args.community or "").split(",") if key.strip())
     return preset(args.preset, dim=args.dim, epochs=args.epochs, lr=getattr(args, "lr", None),
-                  device=args.device, threads=args.threads)
+                  device=args.device, threads=args.threads, community=community or None)
 
 
 def _print_json(data) -> None:

@@ -166,6 +166,23 @@ def coverage(store: Store, person: str) -> list[Coverage]:
     return out
 
 
+@dataclass(frozen=True)
+class CommunityData:
+    dataset: str      # its format key: what training settings and ``--community`` name
+    label: str
+    listeners: int
+
+
+def community_datasets(store: Store) -> list[CommunityData]:
+    """The community datasets in the store, in the order they were imported."""
+    rows = store.connection().execute(
+        """SELECT l.dataset, COALESCE(s.format_label, l.dataset), COUNT(*) FROM listeners l
+           LEFT JOIN (SELECT format, format_label FROM sources WHERE role = 'community' GROUP BY format) s
+                  ON s.format = l.dataset
+           WHERE l.kind = 'community' GROUP BY l.dataset ORDER BY MIN(l.id)""").fetchall()
+    return [CommunityData(*row) for row in rows]
+
+
 def person_match(store: Store, person: str) -> dict:
     """A person's artists and plays, and how many of them the community data knows."""
     together = next(iter(coverage(store, person)), None)
@@ -187,6 +204,7 @@ def store_stats(store: Store) -> dict:
         "plays": store.scalar("SELECT COALESCE(SUM(plays), 0) FROM plays"),
         "pairs": store.scalar("SELECT COUNT(*) FROM plays"),
         "sources": store.scalar("SELECT COUNT(*) FROM sources"),
+        "community": [vars(data) for data in community_datasets(store)],
         "people_detail": [{**person_match(store, name),
                            "coverage": [vars(c) for c in coverage(store, name)[1:]]} for name in people],
         "per_source": [{"id": s.id, "path": s.path, "format": s.format, "added": s.added}

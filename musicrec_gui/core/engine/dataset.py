@@ -233,12 +233,18 @@ def build_dataset(plays: "pd.DataFrame", artists: "pd.DataFrame", listeners: "pd
         transform=transform, value_mean=mean, value_std=std)
 
 
-def dataset_from_store(store, **options) -> Dataset:
+def dataset_from_store(store, community: tuple[str, ...] = (), **options) -> Dataset:
     """``build_dataset`` over an open ``Store`` (options as for ``build_dataset``): every
-    listener's plays, each person's without the listening they excluded from their taste."""
+    person's plays without the listening they excluded from their taste, and the
+    community listeners of the ``community`` datasets (format keys; () = all of them)."""
     from musicrec_gui.core.preferences import without_excluded
 
     plays = without_excluded(store, store.play_frame())
+    if community:
+        marks = ",".join("?" * len(community))
+        left_out = [row[0] for row in store.connection().execute(
+            f"SELECT id FROM listeners WHERE kind = 'community' AND dataset NOT IN ({marks})", tuple(community))]
+        plays = plays[~plays["listener_id"].isin(left_out)]
     return build_dataset(plays, store.artist_frame(), store.listener_frame(), **options)
 
 

@@ -36,6 +36,7 @@ class Settings:
     min_listeners: int = 1            # drop artists with fewer listeners
     min_artists: int = 1              # drop listeners with fewer artists
     valid_share: float = 0.1          # share of each listener's artists held out
+    community: tuple[str, ...] = ()   # community datasets (format keys) to learn from; () = all of them
     # -- model and loss -----------------------------------------------------
     dim: int = 64
     init_std: float = 0.01
@@ -68,6 +69,7 @@ class Settings:
     def __post_init__(self) -> None:
         # Tuples survive JSON as lists; keep the dataclass hashable and comparable.
         object.__setattr__(self, "step_factors", tuple(float(f) for f in self.step_factors))
+        object.__setattr__(self, "community", tuple(str(c) for c in self.community))
         checks = [
             (self.transform in TRANSFORMS, f"transform must be one of {TRANSFORMS}"),
             (self.optimizer in OPTIMIZERS, f"optimizer must be one of {OPTIMIZERS}"),
@@ -93,6 +95,7 @@ class Settings:
     def to_dict(self) -> dict:
         data = dataclasses.asdict(self)
         data["step_factors"] = list(self.step_factors)
+        data["community"] = list(self.community)
         return data
 
     def to_json(self) -> str:

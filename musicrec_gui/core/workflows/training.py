@@ -18,8 +18,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from musicrec_gui.core import library
 from musicrec_gui.core.engine.events import Relay
 from musicrec_gui.core.engine.settings import Settings
+from musicrec_gui.core.errors import MusicRecError
 from musicrec_gui.core.jobs import JointToken, Reporter, StopToken, ignore_events
 from musicrec_gui.core.store import Store
 
@@ -62,9 +64,14 @@ def load_dataset(store: Store, settings: Settings, token: StopToken | None = Non
 
     if token is not None:
         token.check()
-    data = dataset_from_store(store, transform=settings.transform, min_listeners=settings.min_listeners,
-                              min_artists=settings.min_artists, valid_share=settings.valid_share,
-                              seed=settings.seed)
+    known = [data.dataset for data in library.community_datasets(store)]
+    unknown = [key for key in settings.community if key not in known]
+    if unknown:
+        raise MusicRecError(f"no community data {', '.join(map(repr, unknown))} in the library; it has "
+                            + (", ".join(known) if known else "none"))
+    data = dataset_from_store(store, community=settings.community, transform=settings.transform,
+                              min_listeners=settings.min_listeners, min_artists=settings.min_artists,
+                              valid_share=settings.valid_share, seed=settings.seed)
     if token is not None:
         token.check()
     return data
