@@ -475,3 +475,30 @@ def test_per_file_work_follows_the_file_not_the_store(tmp_path):
     empty.close()
     store.close()
     check_store(tmp_path / "s.sqlite3")
+
+
+def test_cancel_stops_a_long_sql_statement(tmp_path, monkeypatch):
+    """Cancel pressed while the merge runs in SQLite (no chunk boundary to check at) still stops it."""
+    export = require_shared(EXPORTS / "lastfm-ghan-csv" / "scrobbles.csv")
+    store = Store(tmp_path / "s.sqlite3")
+    importer.import_paths(store, [export])
+    before = check_store(tmp_path / "s.sqlite3")
+    token = StopToken()
+    merge = importer._merge_stage
+    finished: list[bool] = []
+
+    def merge_after_cancel(*args):
+        token.stop()                        # Cancel arrives just as the merge statement starts
+        added = merge(*args)
+        finished.append(True)
+        return added
+
+    monkeypatch.setattr(importer, "_merge_stage", merge_after_cancel)
+    monkeypatch.setattr(importer, "INTERRUPT_STEPS", 10)
+    changed = tmp_path / "scrobbles.csv"
+    changed.write_bytes(export.read_bytes() + b"\n")
+    with pytest.raises(Cancelled):
+        importer.import_paths(store, [changed], token=token)
+    assert not finished, "the merge ran to its end after Cancel"
+    store.close()
+    assert check_store(tmp_path / "s.sqlite3") == before

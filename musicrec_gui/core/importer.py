@@ -25,9 +25,11 @@ columns; Python touches each distinct artist or listener, not each row.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import re
+import sqlite3
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from itertools import compress
@@ -278,7 +280,8 @@ def _import_one(store: Store, source: Source, fmt: Format, person: str, token: S
                 result.source_id = previous
                 result.notes.append(f"already imported as source #{previous}: nothing added")
             else:
-                _FileImport(conn, source, fmt, person, content_hash, result, token, report).run()
+                with _interruptible(conn, token):
+                    _FileImport(conn, source, fmt, person, content_hash, result, token, report).run()
     except ImportFormatError as exc:
         result.error = str(exc)
         result.source_id = None
@@ -286,6 +289,24 @@ def _import_one(store: Store, source: Source, fmt: Format, person: str, token: S
         result.error = str(ImportFormatError(source.name, f"could not be read ({exc.strerror or 'read error'})"))
         result.source_id = None
     return result
+
+
+# SQLite calls the progress handler every this many virtual-machine steps (about a millisecond).
+INTERRUPT_STEPS = 100_000
+
+
+@contextlib.contextmanager
+def _interruptible(conn, token: StopToken):
+    """Let Cancel stop a long SQL statement (a big merge) too: it raises ``Cancelled``."""
+    conn.set_progress_handler(lambda: token.stopped, INTERRUPT_STEPS)
+    try:
+        yield
+    except sqlite3.OperationalError as exc:
+        if token.stopped and getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_INTERRUPT:
+            raise Cancelled() from None
+        raise
+    finally:
+        conn.set_progress_handler(None, INTERRUPT_STEPS)
 
 
 class _FileImport:
