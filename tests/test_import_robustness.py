@@ -6,6 +6,7 @@ integrity, plays = listens + counts, sources hold what their reports say.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import resource
@@ -439,22 +440,25 @@ def test_identical_copies_of_one_listen_are_capped(tmp_path):
     check_store(tmp_path / "s.sqlite3")
 
 
-def _vm_steps(store: Store, action) -> int:
+def _vm_steps(store: Store, action, monkeypatch) -> int:
     """SQLite virtual-machine steps (in tens) that ``action`` makes on the store: work, not time."""
     steps = [0]
 
     def tick():
         steps[0] += 1
         return 0
+    # The importer's own progress handler (for Cancel) would replace ours: keep ours in place.
+    monkeypatch.setattr(importer, "_interruptible", lambda conn, token: contextlib.nullcontext())
     store.connection().set_progress_handler(tick, 10)
     try:
         action()
     finally:
         store.connection().set_progress_handler(None, 10)
+        monkeypatch.undo()
     return steps[0]
 
 
-def test_per_file_work_follows_the_file_not_the_store(tmp_path):
+def test_per_file_work_follows_the_file_not_the_store(tmp_path, monkeypatch):
     """Was: 10 000 tiny files took 456 s, each slower than the last."""
     def tiny(n: int) -> Path:
         path = tmp_path / f"tiny{n}.csv"
@@ -464,12 +468,12 @@ def test_per_file_work_follows_the_file_not_the_store(tmp_path):
     # The person's second file each time: the merging path (the first one takes the fresh path).
     empty = Store(tmp_path / "empty.sqlite3")
     importer.import_paths(empty, [tiny(1)])
-    alone = _vm_steps(empty, lambda: importer.import_paths(empty, [tiny(2)]))
+    alone = _vm_steps(empty, lambda: importer.import_paths(empty, [tiny(2)]), monkeypatch)
     store = Store(tmp_path / "s.sqlite3")
     importer.import_paths(store, [require_shared(HETREC), tiny(1)])
-    early = _vm_steps(store, lambda: importer.import_paths(store, [tiny(2)]))
+    early = _vm_steps(store, lambda: importer.import_paths(store, [tiny(2)]), monkeypatch)
     importer.import_paths(store, [tiny(n) for n in range(3, 300)])
-    late = _vm_steps(store, lambda: importer.import_paths(store, [tiny(300)]))
+    late = _vm_steps(store, lambda: importer.import_paths(store, [tiny(300)]), monkeypatch)
     assert late < 1.5 * early, (early, late)
     assert early < 1.5 * alone, (alone, early)           # 92 K community plays cost nothing per file
     empty.close()

@@ -43,9 +43,10 @@ from musicrec_gui.core import formats
 from musicrec_gui.core.errors import ImportFormatError, MusicRecError, StoreError
 from musicrec_gui.core.formats.base import MAX_REPORTED_LINES, Format, Source
 from musicrec_gui.core.formats.sources import is_zip
-from musicrec_gui.core.identity import NO_ARTIST, NO_LISTENER, ArtistResolver, ListenerResolver
+from musicrec_gui.core.identity import (NO_ARTIST, NO_LISTENER, ArtistResolver, ListenerResolver, distinct_artists,
+                                        distinct_listeners)
 from musicrec_gui.core.jobs import Cancelled, Progress, Reporter, StopToken, ignore_events
-from musicrec_gui.core.store import PLAYS_ARTIST_INDEX, WAITING_STAGE, Store
+from musicrec_gui.core.store import WAITING_STAGE, Store
 
 DEFAULT_PERSON = "you"
 
@@ -54,10 +55,10 @@ DEFAULT_PERSON = "you"
 # without a time may truly repeat more often, up to MAX_IDENTICAL_UNDATED.
 MAX_IDENTICAL_LISTENS = 10
 MAX_IDENTICAL_UNDATED = 1000
-REPEATS = "identical copies of one listen beyond the first 10"
+REPEATS = "too many identical copies of one listen"
 
-# A count file this big that brings more pairs than ``plays`` holds is written with
-# the plays_artist index dropped, and the index is built once at the end (faster).
+# A count file this big that brings more pairs than ``plays`` holds is written in bulk
+# mode (``Store.bulk_writes``): secondary indexes built once at the end.
 BULK_BYTES = 64 << 20
 BULK_BYTES_PER_ROW = 40          # a pessimistic guess of a count file's bytes per row
 
@@ -281,7 +282,7 @@ def _import_one(store: Store, source: Source, fmt: Format, person: str, token: S
                 result.notes.append(f"already imported as source #{previous}: nothing added")
             else:
                 with _interruptible(conn, token):
-                    _FileImport(conn, source, fmt, person, content_hash, result, token, report).run()
+                    _FileImport(store, conn, source, fmt, person, content_hash, result, token, report).run()
     except ImportFormatError as exc:
         result.error = str(exc)
         result.source_id = None
@@ -312,15 +313,16 @@ def _interruptible(conn, token: StopToken):
 class _FileImport:
     """The body of one import transaction (kept out of ``import_source`` for clarity)."""
 
-    def __init__(self, conn, source: Source, fmt: Format, person: str, content_hash: str,
+    def __init__(self, store: Store, conn, source: Source, fmt: Format, person: str, content_hash: str,
                  result: SourceReport, token: StopToken, report: Reporter) -> None:
-        self.conn, self.source, self.fmt = conn, source, fmt
+        self.store, self.conn, self.source, self.fmt = store, conn, source, fmt
         self.person, self.content_hash = person, content_hash
         self.result, self.token, self.report = result, token, report
         self.artists = ArtistResolver(conn)
         self.listeners = ListenerResolver(conn, fmt.key)
         self.skipped: Counter[str] = Counter()
         self.direct_listens = 0
+        self.counted: set[int] = set()      # fresh listeners whose counts were written by an earlier chunk
         # Community listens (Last.fm 1K) are only ever used as listener × artist totals: storing
         # 19 M single plays would make the store huge and the import slow for nothing.
         self.stored_rows = "counts" if fmt.role == "community" else fmt.rows
@@ -335,26 +337,26 @@ class _FileImport:
         person_id = self.listeners.person(self.person) if self.fmt.role == "personal" else None
         first_listen = conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM listens").fetchone()[0]
         _create_stage(conn, self.stored_rows)
-        bulk = self._start_bulk()
-        for chunk in self.fmt.parse(self.source):
+        bulk = self.store.bulk_writes(conn) if self._is_bulk() else contextlib.nullcontext()
+        with bulk:
+            for chunk in self.fmt.parse(self.source):
+                self.token.check()
+                result.rows_read += chunk.rows_read
+                self.skipped.update(chunk.skipped)
+                result.malformed += chunk.malformed
+                room = MAX_REPORTED_LINES - len(result.malformed_lines)
+                result.malformed_lines.extend(chunk.malformed_lines[:max(room, 0)])
+                for note in chunk.notes:
+                    if note not in result.notes:
+                        result.notes.append(note)
+                self._stage(chunk.frame, person_id)
+                self.report(Progress("Importing", chunk.position, self.source.size,
+                                     f"{result.rows_read:,} rows read"))
             self.token.check()
-            result.rows_read += chunk.rows_read
-            self.skipped.update(chunk.skipped)
-            result.malformed += chunk.malformed
-            room = MAX_REPORTED_LINES - len(result.malformed_lines)
-            result.malformed_lines.extend(chunk.malformed_lines[:max(room, 0)])
-            for note in chunk.notes:
-                if note not in result.notes:
-                    result.notes.append(note)
-            self._stage(chunk.frame, person_id)
-            self.report(Progress("Importing", chunk.position, self.source.size,
-                                 f"{result.rows_read:,} rows read"))
-        self.token.check()
-        merged = _merge_stage(conn, self.stored_rows, self.source_id)
-        last_listen = conn.execute("SELECT MAX(id) FROM listens").fetchone()[0]
-        pairs = _add_plays(conn, self.source_id, first_listen, last_listen, +1)
-        if bulk:
-            conn.execute(PLAYS_ARTIST_INDEX)
+            merged = _merge_stage(conn, self.stored_rows, self.source_id)
+            last_listen = conn.execute("SELECT MAX(id) FROM listens").fetchone()[0]
+            pairs = _add_plays(conn, self.source_id, first_listen, last_listen, +1)
+            self.report(Progress("Importing", self.source.size, self.source.size, "indexing"))
         result.added = pairs if self.stored_rows == "counts" else self.direct_listens + merged
         if self.stored_rows != self.fmt.rows:
             result.notes.append("community listens are stored as listener × artist play counts")
@@ -369,24 +371,21 @@ class _FileImport:
              self.source_id))
         self.token.check()   # last chance to cancel before COMMIT
 
-    def _start_bulk(self) -> bool:
-        """Drop ``plays_artist`` for a big count file that outgrows ``plays`` (rebuilt in ``run``)."""
+    def _is_bulk(self) -> bool:
+        """A big count file that outgrows ``plays``: write it in bulk mode (``Store.bulk_writes``)."""
         if self.stored_rows != "counts" or self.source.size < BULK_BYTES:
             return False
         held = self.conn.execute("SELECT COUNT(*) FROM plays").fetchone()[0]
-        if self.source.size // BULK_BYTES_PER_ROW <= held:
-            return False
-        self.conn.execute("DROP INDEX plays_artist")
-        return True
+        return self.source.size // BULK_BYTES_PER_ROW > held
 
     def _stage(self, frame: pd.DataFrame, person_id: int | None) -> None:
         if frame.empty:
             return
-        artist_ids = self.artists.ids(frame["artist"], frame["artist_mbid"])
+        artist_ids = self.artists.ids(distinct_artists(frame["artist"], frame["artist_mbid"]))
         if person_id is not None:
             listener_ids = np.full(len(frame), person_id, dtype=np.int64)
         else:
-            listener_ids = self.listeners.ids(frame["listener"])
+            listener_ids = self.listeners.ids(distinct_listeners(frame["listener"]))
         keep = artist_ids != NO_ARTIST
         self._count_skips(~keep, "placeholder artist")
         self._count_skips(keep & (listener_ids == NO_LISTENER), "no listener id")
@@ -453,23 +452,42 @@ class _FileImport:
             plays = frame["plays"].to_numpy(dtype=np.int64)
         fresh = self.listeners.fresh(listener_ids)
         if fresh.any():
-            # A pair may come back in a later chunk: its plays add up.
-            self.conn.executemany(
-                f"""INSERT INTO counts (listener_id, artist_id, source_id, plays)
-                    VALUES (?, ?, {int(self.source_id)}, ?)
-                    ON CONFLICT (listener_id, artist_id, source_id) DO UPDATE SET plays = plays + excluded.plays""",
-                zip(listener_ids[fresh].tolist(), artist_ids[fresh].tolist(), plays[fresh].tolist()))
+            self._insert_counts(listener_ids[fresh], artist_ids[fresh], plays[fresh])
         if not fresh.all():
             stale = ~fresh
             self.conn.executemany("INSERT INTO temp.stage VALUES (?, ?, ?)",
                                   zip(listener_ids[stale].tolist(), artist_ids[stale].tolist(),
                                       plays[stale].tolist()))
 
+    def _insert_counts(self, listener_ids: np.ndarray, artist_ids: np.ndarray, plays: np.ndarray) -> None:
+        """Write fresh listeners' counts; a pair met twice in the file gets the sum of its plays.
 
-def _sum_pairs(listener_ids: np.ndarray, artist_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """One row per (listener, artist) with its number of rows, sorted by the pair."""
-    pairs, plays = np.unique((listener_ids << 32) | artist_ids, return_counts=True)
-    return pairs >> 32, pairs & 0xFFFFFFFF, plays.astype(np.int64)
+        A pair repeats within a chunk (summed here) or, for a listener already
+        met in an earlier chunk, across chunks (an upsert adds up).  Datasets list
+        a listener's rows together, so almost every row takes the plain insert.
+        """
+        if pd.Series((listener_ids << 32) | artist_ids).duplicated().any():
+            listener_ids, artist_ids, plays = _sum_pairs(listener_ids, artist_ids, plays)
+        met = pd.unique(listener_ids).tolist()
+        earlier = [listener_id for listener_id in met if listener_id in self.counted]
+        self.counted.update(met)
+        self.conn.executemany("INSERT OR IGNORE INTO temp.affected VALUES (?)", ((i,) for i in met))
+        again = np.isin(listener_ids, earlier) if earlier else np.zeros(len(listener_ids), dtype=bool)
+        insert = f"INSERT INTO counts (listener_id, artist_id, source_id, plays) VALUES (?, ?, {int(self.source_id)}, ?)"
+        for rows, sql in ((~again, insert),
+                          (again, insert + " ON CONFLICT (listener_id, artist_id, source_id) "
+                                           "DO UPDATE SET plays = plays + excluded.plays")):
+            if rows.any():
+                self.conn.executemany(sql, zip(listener_ids[rows].tolist(), artist_ids[rows].tolist(),
+                                               plays[rows].tolist()))
+
+
+def _sum_pairs(listener_ids: np.ndarray, artist_ids: np.ndarray,
+               plays: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One row per (listener, artist), sorted by the pair, with its summed ``plays`` (default: its rows)."""
+    pairs, rows = np.unique((listener_ids << 32) | artist_ids, return_inverse=True)
+    total = np.bincount(rows, weights=plays, minlength=len(pairs)).astype(np.int64)
+    return pairs >> 32, pairs & 0xFFFFFFFF, total
 
 
 def _nullable(column: pd.Series) -> list:
@@ -478,6 +496,8 @@ def _nullable(column: pd.Series) -> list:
 
 
 def _create_stage(conn, rows_kind: str) -> None:
+    """The staging table, and ``temp.affected``: the listeners this import wrote counts for."""
+    _create_affected(conn)
     conn.execute("DROP TABLE IF EXISTS temp.stage")
     if rows_kind == "listens":
         conn.execute("""CREATE TEMP TABLE stage (listener_id INTEGER, artist_id INTEGER, track TEXT,
@@ -512,6 +532,7 @@ def _merge_stage(conn, rows_kind: str, source_id: int) -> int:
             ORDER BY s.rowid""", (source_id,))
         conn.execute("DROP TABLE temp.held")
     else:
+        conn.execute("INSERT OR IGNORE INTO temp.affected SELECT DISTINCT listener_id FROM temp.stage")
         conn.execute("""
             INSERT INTO counts (listener_id, artist_id, source_id, plays)
             SELECT s.listener_id, s.artist_id, ?, s.plays - COALESCE(
@@ -524,16 +545,24 @@ def _merge_stage(conn, rows_kind: str, source_id: int) -> int:
     return conn.total_changes - before
 
 
+def _create_affected(conn) -> None:
+    conn.execute("DROP TABLE IF EXISTS temp.affected")
+    conn.execute("CREATE TEMP TABLE affected (listener_id INTEGER PRIMARY KEY)")
+
+
 def _add_plays(conn, source_id: int, first_listen: int, last_listen: int | None, sign: int) -> int:
     """Add (``sign`` +1) or take away (-1) what source ``source_id`` holds to/from ``plays``.
 
-    Returns how many (listener, artist) pairs it touched.
+    Its counts are reached through ``temp.affected`` (the listeners it has
+    counts for), its listens through their id range.  Returns how many
+    (listener, artist) pairs it touched.
     """
     before = conn.total_changes
     upsert = "ON CONFLICT (listener_id, artist_id) DO UPDATE SET plays = plays + excluded.plays"
     conn.execute(f"""INSERT INTO plays (listener_id, artist_id, plays)
-                     SELECT listener_id, artist_id, {sign} * plays FROM counts WHERE source_id = ? {upsert}""",
-                 (source_id,))
+                     SELECT c.listener_id, c.artist_id, {sign} * c.plays
+                     FROM temp.affected AS t CROSS JOIN counts AS c ON c.listener_id = t.listener_id
+                     WHERE c.source_id = ? {upsert}""", (source_id,))
     if last_listen is not None:
         conn.execute(f"""INSERT INTO plays (listener_id, artist_id, plays)
                          SELECT listener_id, artist_id, {sign} * COUNT(*) FROM listens
@@ -572,17 +601,17 @@ def undo_source(store: Store, source_id: int, token: StopToken | None = None,
     with store.transaction(token, report) as conn:
         if conn.execute("SELECT 1 FROM sources WHERE id = ?", (source_id,)).fetchone() is None:
             raise MusicRecError(f"there is no import with id {source_id} (see 'musicrec sources')")
-        conn.execute("DROP TABLE IF EXISTS temp.affected")
-        conn.execute("CREATE TEMP TABLE affected (listener_id INTEGER PRIMARY KEY)")
+        _create_affected(conn)
         first, last = conn.execute("SELECT first_listen, last_listen FROM sources WHERE id = ?",
                                    (source_id,)).fetchone()
         first, last = first or 0, last if last is not None else -1
         listens = "FROM listens WHERE id BETWEEN ? AND ? AND source_id = ?"
-        conn.execute(f"""INSERT OR IGNORE INTO temp.affected
-                         SELECT DISTINCT listener_id {listens}
-                         UNION SELECT DISTINCT listener_id FROM counts WHERE source_id = ?""",
-                     (first, last, source_id, source_id))
+        # Counts are not indexed by source: one scan finds this source's listeners.
+        conn.execute("INSERT OR IGNORE INTO temp.affected SELECT DISTINCT listener_id FROM counts WHERE source_id = ?",
+                     (source_id,))
         _add_plays(conn, source_id, first, last, -1)
+        conn.execute(f"INSERT OR IGNORE INTO temp.affected SELECT DISTINCT listener_id {listens}",
+                     (first, last, source_id))
         conn.execute("""DELETE FROM plays WHERE listener_id IN (SELECT listener_id FROM temp.affected)
                         AND plays <= 0""")
         conn.execute(f"DELETE {listens}", (first, last, source_id))

@@ -101,25 +101,37 @@ def to_utf8(data: bytes) -> bytes:
     return b"\n".join(out)
 
 
-def _read(data: bytes, fields: int) -> tuple[pd.DataFrame, bool]:
+def _read(data: bytes, fields: int, integers: tuple[int, ...] = ()) -> tuple[pd.DataFrame, bool]:
     """Parse lines into ``fields`` columns; returns (frame, whether Latin-1 was needed).
 
-    A line after the first with too many fields raises (pandas' default).
-    No ``usecols``: with it pandas would silently drop extra fields instead.
+    Columns in ``integers`` come back as int64 when every cell is an integer
+    (parsed in C, the common case), else as text like the others.  A line
+    after the first with too many fields raises (pandas' default).  No
+    ``usecols``: with it pandas would silently drop extra fields instead.
     """
-    def read(raw: bytes) -> pd.DataFrame:
+    def read(raw: bytes, dtype) -> pd.DataFrame:
         return pd.read_csv(io.BytesIO(raw), sep="\t", header=None, names=range(fields),
-                           quoting=csv.QUOTE_NONE, dtype=object, na_filter=False, lineterminator="\n",
+                           quoting=csv.QUOTE_NONE, dtype=dtype, na_filter=False, lineterminator="\n",
                            engine="c", encoding="utf-8")
+
+    def read_text(raw: bytes) -> pd.DataFrame:
+        if integers:
+            try:
+                return read(raw, {i: (np.int64 if i in integers else object) for i in range(fields)})
+            except pd.errors.ParserError:
+                raise
+            except (ValueError, OverflowError):
+                pass                                # a cell that is not an integer: read all as text
+        return read(raw, object)
     try:
-        return read(data), False
+        return read_text(data), False
     except UnicodeDecodeError:
-        return read(to_utf8(data)), True
+        return read_text(to_utf8(data)), True
 
 
 @dataclass
 class Parsed:
-    """A block split into columns of ``str`` objects (named 0, 1, …)."""
+    """A block split into columns of ``str`` objects (named 0, 1, …; integer columns may be int64)."""
 
     frame: pd.DataFrame
     numbers: np.ndarray      # line number of each frame row
@@ -151,8 +163,8 @@ def _keep_lines(data: bytes, starts: np.ndarray, ends: np.ndarray) -> bytes:
     return kept if kept.endswith(b"\n") or not kept else kept + b"\n"
 
 
-def parse_block(block: Block, fields: int) -> Parsed:
-    """Split a block into ``fields`` columns, reporting malformed lines by number."""
+def parse_block(block: Block, fields: int, integers: tuple[int, ...] = ()) -> Parsed:
+    """Split a block into ``fields`` columns, reporting malformed lines by number (``integers``: see ``_read``)."""
     starts, ends = _line_bounds(block.data)
     lengths = ends - starts
     long_lines = bool(len(lengths)) and int(lengths.max()) > MAX_TEXT_CHARS
@@ -162,7 +174,7 @@ def parse_block(block: Block, fields: int) -> Parsed:
     first = block.data[:block.data.find(b"\n")]
     if block.data.count(b"\t") == (fields - 1) * block.lines and first.count(b"\t") == fields - 1:
         try:
-            frame, latin1 = _read(block.data, fields)
+            frame, latin1 = _read(block.data, fields, integers)
             if len(frame) == block.lines:
                 numbers = np.arange(block.first_line, block.first_line + block.lines, dtype=np.int64)
                 return Parsed(frame, numbers, [], latin1, long_lines)
@@ -177,5 +189,5 @@ def parse_block(block: Block, fields: int) -> Parsed:
     if not good.any():
         empty = pd.DataFrame({i: pd.Series([], dtype=object) for i in range(fields)})
         return Parsed(empty, numbers[:0], bad, False, False)
-    frame, latin1 = _read(_keep_lines(block.data, starts[good], ends[good]), fields)
+    frame, latin1 = _read(_keep_lines(block.data, starts[good], ends[good]), fields, integers)
     return Parsed(frame, numbers[good], bad, latin1, long_lines)

@@ -50,10 +50,15 @@ def _drop_header(block: Block, frame: pd.DataFrame, numbers: np.ndarray, column:
 
 
 def _counts(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Play counts from text: (values, valid) — whole numbers 0..MAX_PLAY_COUNT only."""
-    numbers = pd.to_numeric(text, errors="coerce").to_numpy(dtype=float)
-    valid = ~np.isnan(numbers) & (numbers >= 0) & (numbers <= MAX_PLAY_COUNT) & (np.mod(numbers, 1) == 0)
-    return np.where(valid, numbers, 0).astype(np.int64), valid
+    """Play counts from text (or int64, parsed already): (values, valid) — whole numbers 0..MAX_PLAY_COUNT only."""
+    try:
+        numbers = text.to_numpy().astype(np.int64)      # the common case: every cell an integer
+    except (ValueError, OverflowError):
+        floats = pd.to_numeric(text, errors="coerce").to_numpy(dtype=float)
+        whole = ~np.isnan(floats) & (np.abs(floats) <= MAX_PLAY_COUNT) & (np.mod(floats, 1) == 0)
+        numbers = np.where(whole, floats, -1).astype(np.int64)
+    valid = (numbers >= 0) & (numbers <= MAX_PLAY_COUNT)
+    return np.where(valid, numbers, 0), valid
 
 
 def _short(parsed: Parsed, *columns: np.ndarray) -> np.ndarray | bool:
@@ -103,7 +108,7 @@ LASTFM_1K = Format(
 def _parse_360k(source: Source) -> Iterator[Chunk]:
     with source.open() as stream:
         for block in iter_blocks(stream):
-            parsed = parse_block(block, 4)
+            parsed = parse_block(block, 4, integers=(3,))
             frame, numbers = parsed.frame, parsed.numbers
             users, artists, mbids = frame[0].to_numpy(), strip_all(frame[2].to_numpy()), frame[1].to_numpy()
             plays, valid = _counts(frame[3])
@@ -164,7 +169,7 @@ def _parse_hetrec(source: Source) -> Iterator[Chunk]:
     names, names_latin1 = _hetrec_names(source)
     with source.open() as stream:
         for block in iter_blocks(stream):
-            parsed = parse_block(block, 3)
+            parsed = parse_block(block, 3, integers=(2,))
             frame, numbers = _drop_header(block, parsed.frame, parsed.numbers, 1, "artistID")
             bad, latin1 = parsed.bad, parsed.latin1
             users = frame[0].to_numpy()
