@@ -396,7 +396,7 @@ def test_runs_of_blank_lines_are_skipped_in_bulk_with_exact_line_numbers(tmp_pat
     streams: list[_CountingReads] = []
 
     def opener():
-        streams.append(_CountingReads(open(path, "rb")))
+        streams.append(_CountingReads(open(path, "rb")))  # noqa: SIM115 - the importer closes it
         return streams[-1]
 
     from musicrec_gui.core.formats import detect, read_sample

@@ -123,11 +123,11 @@ def test_indexes_pointing_outside_their_arrays_are_refused(model, tmp_path, dama
 
 def test_a_hidden_huge_member_is_never_read(model, tmp_path):
     folder = save_model(model, tmp_path / "m")
-    with zipfile.ZipFile(folder / "model.npz", "a", zipfile.ZIP_DEFLATED) as archive:
-        with archive.open("hidden.npy", "w", force_zip64=True) as hidden:
-            zeros = bytes(64 << 20)
-            for _ in range(48):                     # 3 GiB once unpacked, a few MB packed
-                hidden.write(zeros)
+    with zipfile.ZipFile(folder / "model.npz", "a", zipfile.ZIP_DEFLATED) as archive, \
+            archive.open("hidden.npy", "w", force_zip64=True) as hidden:
+        zeros = bytes(64 << 20)
+        for _ in range(48):                         # 3 GiB once unpacked, a few MB packed
+            hidden.write(zeros)
     _craft(folder)
     assert (folder / "model.npz").stat().st_size < 64 << 20
     assert _load_in_child(folder).startswith("refused:")
