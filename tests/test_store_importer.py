@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from musicrec_gui.core import importer, library
-from musicrec_gui.core.errors import MusicRecError, StoreError
+from musicrec_gui.core.errors import ImportFormatError, MusicRecError, StoreError
 from musicrec_gui.core.formats.base import COUNT_COLUMNS, LISTEN_COLUMNS, Chunk, Format, Source
 from musicrec_gui.core.jobs import Cancelled, StopToken
 from musicrec_gui.core.names import is_placeholder, normalize_name
@@ -183,3 +183,18 @@ def test_normalize_name(raw, key):
 def test_placeholders():
     assert is_placeholder(normalize_name("[Unknown]")) and is_placeholder("")
     assert not is_placeholder(normalize_name("Unknown Mortal Orchestra"))
+
+
+
+def _failing_parser(source: Source):
+    """Two good chunks, then the file turns out to be broken."""
+    yield from _listen_parser(source)
+    raise ImportFormatError(source.name, "is cut short")
+
+
+def test_a_parser_failing_half_way_rolls_back(store):
+    broken = Format("test_broken", "Broken", "personal", "listens", lambda s: True, _failing_parser)
+    before = dump(store)
+    report = importer.import_source(store, source_of("A|t1|100\nB|t2|200\nC|t3|300\n"), broken)
+    assert report.error and "cut short" in report.error and report.source_id is None
+    assert dump(store) == before

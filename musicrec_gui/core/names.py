@@ -24,8 +24,11 @@ PLACEHOLDER_KEYS = frozenset({
 
 def normalize_name(name: str) -> str:
     """The matching key: NFKC, Unicode casefold, unified dashes/quotes, collapsed whitespace."""
-    key = unicodedata.normalize("NFKC", name)
-    key = unicodedata.normalize("NFKC", key.casefold())
+    if name.isascii():                  # NFKC changes no ASCII text and casefold is lower() there
+        key = name.lower()
+    else:
+        key = unicodedata.normalize("NFKC", name)
+        key = unicodedata.normalize("NFKC", key.casefold())
     key = key.translate(_KEY_TRANSLATION)
     return _SPACES.sub(" ", key).strip()
 

@@ -86,7 +86,7 @@ def test_pickled_arrays_are_never_loaded(bundle, tmp_path):
     meta = json.loads((folder / "model.json").read_text())
     from musicrec_gui.core.engine.persist import _checksum
 
-    meta["checksum"] = _checksum((folder / "model.npz").read_bytes(), meta)
+    meta["checksum"] = _checksum(folder / "model.npz", meta)
     (folder / "model.json").write_text(json.dumps(meta))
     with pytest.raises(ModelFileError):
         load_model(folder)

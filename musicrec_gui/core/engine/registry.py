@@ -2,7 +2,9 @@
 
 One folder per model (see ``persist``), named by creation time and preset, plus
 ``active.json`` naming the model the app uses.  Listing reads only the small JSON
-sidecars; loading verifies the checksum.
+sidecars; loading verifies everything.  A folder whose description cannot be
+read is listed as damaged (``ModelInfo.damaged`` says why) rather than hidden
+or breaking the list; listing also clears partial saves of processes that died.
 """
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from pathlib import Path
 
 from musicrec_gui.core import paths
 from musicrec_gui.core.engine.bundle import TrainedModel
-from musicrec_gui.core.engine.persist import load_model, read_meta, save_model
+from musicrec_gui.core.engine.persist import load_model, read_meta, remove_partial_saves, save_model
 from musicrec_gui.core.errors import ModelFileError
 
 ACTIVE_FILE = "active.json"
@@ -33,6 +35,7 @@ class ModelInfo:
     evaluation: dict | None
     active: bool
     path: str
+    damaged: str | None = None     # why the model cannot be used, for a folder that is not a sound model
 
 
 def _root(root: Path | None) -> Path:
@@ -46,23 +49,38 @@ def _folder(model_id: str, root: Path | None) -> Path:
 
 
 def list_models(root: Path | None = None) -> list[ModelInfo]:
-    """Saved models, newest first; unreadable folders are skipped."""
+    """Saved models, newest first; damaged ones are listed with ``damaged`` set."""
     base = _root(root)
     active = active_id(base)
+    remove_partial_saves(base)
+    try:
+        folders = sorted((p for p in base.iterdir() if p.is_dir() and not p.name.startswith(".")), reverse=True)
+    except OSError as exc:
+        raise ModelFileError(f"{base}: the models folder cannot be read ({exc.strerror or 'error'})") from None
     infos = []
-    for folder in sorted((p for p in base.iterdir() if p.is_dir()), reverse=True):
-        try:
-            meta = read_meta(folder)
-        except ModelFileError:
+    for folder in folders:
+        if remove_partial_saves(folder) and not any(folder.iterdir()):
+            folder.rmdir()                  # all that a save which died had written
             continue
-        shapes = meta.get("shapes", {})
+        infos.append(_info(folder, folder.name == active))
+    return infos
+
+
+def _info(folder: Path, active: bool) -> ModelInfo:
+    try:
+        meta = read_meta(folder)
+        shapes = meta["shapes"]
         emb = shapes.get("artist_emb", [0, 0])
-        infos.append(ModelInfo(
-            id=folder.name, name=meta.get("name") or folder.name, created=meta.get("created", ""),
+        evaluation = meta.get("evaluation")
+        return ModelInfo(
+            id=folder.name, name=str(meta.get("name") or folder.name), created=str(meta.get("created", "")),
             dim=int(emb[1]) if len(emb) > 1 else 0,
             n_listeners=int(shapes.get("listener_bias", [0])[0]), n_artists=int(emb[0]),
-            evaluation=meta.get("evaluation"), active=folder.name == active, path=str(folder)))
-    return infos
+            evaluation=evaluation if isinstance(evaluation, dict) else None, active=active, path=str(folder))
+    except (ModelFileError, IndexError, TypeError, ValueError) as exc:
+        reason = str(exc) if isinstance(exc, ModelFileError) else f"{folder}: the model description is damaged"
+        return ModelInfo(id=folder.name, name=folder.name, created="", dim=0, n_listeners=0, n_artists=0,
+                         evaluation=None, active=active, path=str(folder), damaged=reason)
 
 
 def save(model: TrainedModel, name: str = "", activate: bool = True, root: Path | None = None) -> ModelInfo:
@@ -74,10 +92,14 @@ def save(model: TrainedModel, name: str = "", activate: bool = True, root: Path 
     while (base / model_id).exists():
         n += 1
         model_id = f"{stamp}-{label}-{n}"
-    save_model(model.replace(name=name or model.name), base / model_id)
+    try:
+        save_model(model.replace(name=name or model.name), base / model_id)
+    except ModelFileError:
+        shutil.rmtree(base / model_id, ignore_errors=True)      # a new folder: nothing else lives there
+        raise
     if activate:
         set_active(model_id, root)
-    return next(info for info in list_models(root) if info.id == model_id)
+    return _info(base / model_id, activate or active_id(root) == model_id)
 
 
 def load(model_id: str | None = None, root: Path | None = None) -> TrainedModel:
@@ -85,7 +107,7 @@ def load(model_id: str | None = None, root: Path | None = None) -> TrainedModel:
     if model_id is None:
         model_id = active_id(root)
         if model_id is None:
-            models = list_models(root)
+            models = [info for info in list_models(root) if info.damaged is None]
             if not models:
                 raise ModelFileError("no trained model yet: train one first (musicrec train)")
             model_id = models[0].id
@@ -110,7 +132,11 @@ def set_active(model_id: str, root: Path | None = None) -> None:
     folder = _folder(model_id, root)
     if not folder.is_dir():
         raise ModelFileError(f"no saved model {model_id!r}")
-    (_root(root) / ACTIVE_FILE).write_text(json.dumps({"active": model_id}), encoding="utf-8")
+    try:
+        (_root(root) / ACTIVE_FILE).write_text(json.dumps({"active": model_id}), encoding="utf-8")
+    except OSError as exc:
+        raise ModelFileError(f"{folder}: cannot mark the model as the one in use "
+                             f"({exc.strerror or 'write error'})") from None
 
 
 def delete(model_id: str, root: Path | None = None) -> None:
@@ -119,6 +145,9 @@ def delete(model_id: str, root: Path | None = None) -> None:
     if not folder.is_dir():
         raise ModelFileError(f"no saved model {model_id!r}")
     was_active = active_id(root) == model_id
-    shutil.rmtree(folder)
+    try:
+        shutil.rmtree(folder)
+    except OSError as exc:
+        raise ModelFileError(f"{folder}: cannot delete the model ({exc.strerror or 'error'})") from None
     if was_active:
         (_root(root) / ACTIVE_FILE).unlink(missing_ok=True)

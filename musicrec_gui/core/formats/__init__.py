@@ -69,8 +69,8 @@ def read_sample(source: Source, size: int = SAMPLE_BYTES) -> Sample:
                 left -= len(part)
     except ImportFormatError:
         raise
-    except Exception as err:  # noqa: BLE001 - any read failure means the file cannot be imported
-        raise ImportFormatError(source.name, f"cannot be read ({err})") from None
+    except OSError as err:
+        raise ImportFormatError(source.name, f"cannot be read ({err.strerror or 'read error'})") from None
     head = b"".join(parts)
     return Sample(head=head, text=decode_head(head), name=source.name)
 

@@ -14,9 +14,14 @@ artist totals, e.g. HetRec) use ``COUNT_COLUMNS``.
 * ``track`` / ``album``: title or ``None``.
 * ``played_at``: pandas ``Int64`` Unix seconds UTC at the file's own precision
   (minute-precision formats give multiples of 60); ``<NA>`` when the time is
-  unknown (epoch-0 rows, missing dates that are still plays).
-* ``ms_played``: pandas ``Int64`` milliseconds or ``<NA>`` when unknown.
-* ``plays``: int64 play count (count rows only).
+  unknown (epoch-0 rows, missing dates that are still plays).  Never in the
+  future: such rows are malformed (see ``times.known``).
+* ``ms_played``: pandas ``Int64`` milliseconds (at most ``MAX_MS_PLAYED``) or ``<NA>``.
+* ``plays``: int64 play count, 0..``MAX_PLAY_COUNT`` (count rows only).
+
+Text values are at most ``MAX_TEXT_CHARS`` characters and valid Unicode (no
+lone surrogates).  A row breaking any of these limits is malformed: counted,
+never stored, never fatal to the file.
 """
 from __future__ import annotations
 
@@ -34,22 +39,32 @@ MAX_REPORTED_LINES = 10
 # How much of a file detection (and the column-mapping preview) reads: a header and some rows.
 SAMPLE_BYTES = 65536
 
+# Limits on single values.  Larger values are not real data (a lifetime of non-stop
+# listening is about 15 M plays; the longest artist names and titles are a few hundred
+# characters) and would let a small file fill the store or overflow sums.
+MAX_PLAY_COUNT = 10_000_000
+MAX_MS_PLAYED = 24 * 3600 * 1000
+MAX_TEXT_CHARS = 1000
+
 
 class Source:
     """One readable input: a plain file or a member of a zip/folder.
 
     ``name`` is what messages show (``archive.zip/member.json``).  ``open()``
-    returns a fresh binary stream each call.  ``sibling(basename)`` finds a
+    returns a fresh binary stream each call (UTF-8: UTF-16 files are
+    transcoded when opened).  ``sibling(basename)`` finds a
     file next to this one (same folder or same zip directory) or ``None`` —
     multi-file datasets such as HetRec use it.
     """
 
     def __init__(self, name: str, size: int, opener: Callable[[], io.BufferedIOBase],
-                 sibling: Callable[[str], Optional["Source"]] | None = None) -> None:
+                 sibling: Callable[[str], Optional["Source"]] | None = None,
+                 ignored: str | None = None) -> None:
         self.name = name
         self.size = size
         self._opener = opener
         self._sibling = sibling
+        self.ignored = ignored      # why this entry is listed but never read (e.g. a named pipe)
 
     def open(self) -> io.BufferedIOBase:
         return self._opener()

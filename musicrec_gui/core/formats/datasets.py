@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ImportFormatError
-from .base import MAX_REPORTED_LINES, Chunk, Format, Sample, Source
-from .blocks import Block, iter_blocks, parse_block
+from .base import MAX_PLAY_COUNT, MAX_REPORTED_LINES, MAX_TEXT_CHARS, Chunk, Format, Sample, Source
+from .blocks import Block, Parsed, iter_blocks, parse_block
 from .frames import count_frame, listen_frame, strip_all
 from .guard import guarded
 from .text import LATIN1_NOTE, TextLines, complete_lines
@@ -50,10 +50,25 @@ def _drop_header(block: Block, frame: pd.DataFrame, numbers: np.ndarray, column:
 
 
 def _counts(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Play counts from text: (values, valid) — whole numbers >= 0 only."""
-    numbers = pd.to_numeric(text, errors="coerce").to_numpy(dtype=float)
-    valid = ~np.isnan(numbers) & (numbers >= 0) & (numbers < 2.0 ** 63) & (np.mod(numbers, 1) == 0)
-    return np.where(valid, numbers, 0).astype(np.int64), valid
+    """Play counts from text (or int64, parsed already): (values, valid) — whole numbers 0..MAX_PLAY_COUNT only."""
+    try:
+        numbers = text.to_numpy().astype(np.int64)      # the common case: every cell an integer
+    except (ValueError, OverflowError):
+        floats = pd.to_numeric(text, errors="coerce").to_numpy(dtype=float)
+        whole = ~np.isnan(floats) & (np.abs(floats) <= MAX_PLAY_COUNT) & (np.mod(floats, 1) == 0)
+        numbers = np.where(whole, floats, -1).astype(np.int64)
+    valid = (numbers >= 0) & (numbers <= MAX_PLAY_COUNT)
+    return np.where(valid, numbers, 0), valid
+
+
+def _short(parsed: Parsed, *columns: np.ndarray) -> np.ndarray | bool:
+    """Rows whose text values are all at most ``MAX_TEXT_CHARS`` long (checked only where a line is long)."""
+    if not parsed.long_lines:
+        return True
+    ok = np.ones(len(columns[0]), dtype=bool)
+    for column in columns:
+        ok &= np.fromiter(map(len, column), dtype=np.int64, count=len(column)) <= MAX_TEXT_CHARS
+    return ok
 
 
 # --- Last.fm 1K: user, ISO time, artist mbid, artist, track mbid, track -------
@@ -68,18 +83,19 @@ def _sniff_1k(sample: Sample) -> bool:
 def _parse_1k(source: Source) -> Iterator[Chunk]:
     with source.open() as stream:
         for block in iter_blocks(stream):
-            frame, numbers, bad, latin1 = parse_block(block, 6)
-            frame, numbers = _drop_header(block, frame, numbers, 1, "timestamp")
+            parsed = parse_block(block, 6)
+            frame, numbers = _drop_header(block, parsed.frame, parsed.numbers, 1, "timestamp")
             users, artists = frame[0].to_numpy(), strip_all(frame[3].to_numpy())
+            mbids, tracks = frame[2].to_numpy(), strip_all(frame[5].to_numpy())
             times = pd.to_datetime(frame[1], format="ISO8601", errors="coerce", utc=True)
-            valid = times.notna().to_numpy() & (users != "")
+            played_at, future = epoch_array(times)
+            valid = (times.notna().to_numpy() & ~future & (users != "")
+                     & _short(parsed, users, artists, mbids, tracks))
             keep = valid & (artists != "")
             frame = listen_frame(int(keep.sum()), listener=users[keep], artist=artists[keep],
-                                 artist_mbid=frame[2].to_numpy()[keep],
-                                 track=strip_all(frame[5].to_numpy()[keep]),
-                                 played_at=epoch_array(times[keep]))
-            yield _chunk(frame, len(numbers) + len(bad), int((valid & ~keep).sum()),
-                         bad + numbers[~valid].tolist(), block.position, latin1)
+                                 artist_mbid=mbids[keep], track=tracks[keep], played_at=played_at[keep])
+            yield _chunk(frame, len(numbers) + len(parsed.bad), int((valid & ~keep).sum()),
+                         parsed.bad + numbers[~valid].tolist(), block.position, parsed.latin1)
 
 
 LASTFM_1K = Format(
@@ -92,15 +108,16 @@ LASTFM_1K = Format(
 def _parse_360k(source: Source) -> Iterator[Chunk]:
     with source.open() as stream:
         for block in iter_blocks(stream):
-            frame, numbers, bad, latin1 = parse_block(block, 4)
-            users, artists = frame[0].to_numpy(), strip_all(frame[2].to_numpy())
+            parsed = parse_block(block, 4, integers=(3,))
+            frame, numbers = parsed.frame, parsed.numbers
+            users, artists, mbids = frame[0].to_numpy(), strip_all(frame[2].to_numpy()), frame[1].to_numpy()
             plays, valid = _counts(frame[3])
-            valid &= users != ""
+            valid &= (users != "") & _short(parsed, users, artists, mbids)
             keep = valid & (artists != "")
             counts = count_frame(int(keep.sum()), listener=users[keep], artist=artists[keep],
-                                 artist_mbid=frame[1].to_numpy()[keep], plays=plays[keep])
-            yield _chunk(counts, len(numbers) + len(bad), int((valid & ~keep).sum()),
-                         bad + numbers[~valid].tolist(), block.position, latin1)
+                                 artist_mbid=mbids[keep], plays=plays[keep])
+            yield _chunk(counts, len(numbers) + len(parsed.bad), int((valid & ~keep).sum()),
+                         parsed.bad + numbers[~valid].tolist(), block.position, parsed.latin1)
 
 
 LASTFM_360K = Format(
@@ -136,11 +153,15 @@ def _hetrec_names(source: Source) -> tuple[dict[str, str], bool]:
                                              "artists.dat must sit beside user_artists.dat")
     names: dict[str, str] = {}
     with artists.open() as stream:
-        lines = TextLines(stream)
+        lines = TextLines(stream, skip_blank=True)
         for line in lines:
             fields = line.rstrip("\r\n").split("\t")
-            if len(fields) >= 2 and fields[0].strip().isdigit() and fields[1].strip():
-                names[fields[0].strip()] = fields[1].strip()
+            name = fields[1].strip() if len(fields) >= 2 else ""
+            if fields[0].strip().isdigit() and name and len(name) <= MAX_TEXT_CHARS:
+                names[fields[0].strip()] = name
+    if not names:
+        raise ImportFormatError(source.name, f"the {artists.name} beside it names no artists (it is empty "
+                                             "or not HetRec's id<TAB>name list), so no play can be credited")
     return names, bool(lines.latin1)
 
 
@@ -148,12 +169,13 @@ def _parse_hetrec(source: Source) -> Iterator[Chunk]:
     names, names_latin1 = _hetrec_names(source)
     with source.open() as stream:
         for block in iter_blocks(stream):
-            frame, numbers, bad, latin1 = parse_block(block, 3)
-            frame, numbers = _drop_header(block, frame, numbers, 1, "artistID")
+            parsed = parse_block(block, 3, integers=(2,))
+            frame, numbers = _drop_header(block, parsed.frame, parsed.numbers, 1, "artistID")
+            bad, latin1 = parsed.bad, parsed.latin1
             users = frame[0].to_numpy()
             ids = strip_all(frame[1].to_numpy())
             plays, valid = _counts(frame[2])
-            valid &= (users != "") & np.array([i.isdigit() for i in ids], dtype=bool)
+            valid &= (users != "") & np.array([i.isdigit() for i in ids], dtype=bool) & _short(parsed, users)
             artists = np.array([names.get(i) for i in ids], dtype=object)
             keep = valid & (artists != None)  # noqa: E711 - an id missing from artists.dat has no name
             counts = count_frame(int(keep.sum()), listener=users[keep], artist=artists[keep],

@@ -6,14 +6,16 @@ build frames directly from columns for the fast, vectorised readers.
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import Any, Callable, Iterable, Iterator
 
 import numpy as np
 import pandas as pd
 
-from .base import COUNT_COLUMNS, LISTEN_COLUMNS, MAX_REPORTED_LINES, Chunk
-from .times import known
+from .base import (COUNT_COLUMNS, LISTEN_COLUMNS, MAX_MS_PLAYED, MAX_PLAY_COUNT, MAX_REPORTED_LINES,
+                   MAX_TEXT_CHARS, Chunk)
+from .times import Epochs, known
 
 # Rows per chunk for row-at-a-time parsers.
 CHUNK_ROWS = 50_000
@@ -25,20 +27,28 @@ MIN_MS_PLAYED = 30_000
 # the record is counted as malformed and the file goes on.
 ROW_ERRORS = (KeyError, IndexError, TypeError, ValueError, AttributeError)
 
+# Half of a UTF-16 pair on its own (a JSON "\\ud800" escape): not text, and SQLite cannot store it.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def text(value: object) -> str | None:
-    """A stripped string, or ``None`` for null/empty; other types are malformed."""
+    """A stripped string, or ``None`` for null/empty; other types, overlong or invalid text are malformed."""
     if value is None:
         return None
     if not isinstance(value, str):
-        raise TypeError(f"expected text, got {type(value).__name__}")
+        raise TypeError("expected text")
     value = value.strip()
+    if len(value) > MAX_TEXT_CHARS:
+        raise ValueError("text too long")
+    if not value.isascii() and _LONE_SURROGATE.search(value):
+        raise ValueError("text with a lone surrogate")
     return value or None
 
 
 def whole(value: object) -> int:
     """An integer from JSON/CSV (``12``, ``12.0``, ``"12"``); anything else is malformed."""
     if isinstance(value, bool):
-        raise TypeError("expected a number, got a boolean")
+        raise TypeError("expected a number")
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(value, str):
@@ -46,7 +56,7 @@ def whole(value: object) -> int:
         return int(float(value)) if "." in value and float(value).is_integer() else int(value)
     if isinstance(value, int):
         return value
-    raise TypeError(f"expected a number, got {type(value).__name__}")
+    raise TypeError("expected a number")
 
 
 def strip_all(values: np.ndarray) -> np.ndarray:
@@ -98,6 +108,7 @@ class Batch:
         self._size = size or CHUNK_ROWS
         self._notes: list[str] = []
         self._noted: set[str] = set()
+        self._epochs: dict[int, Epochs] = {}
         self._reset()
 
     def _reset(self) -> None:
@@ -116,6 +127,8 @@ class Batch:
         track, album, artist_mbid, listener = text(track), text(album), text(artist_mbid), text(listener)
         if ms_played is not None and not isinstance(ms_played, int):
             raise TypeError("ms_played must be an integer")
+        if ms_played is not None and ms_played > MAX_MS_PLAYED:
+            raise ValueError("ms_played out of range")      # negative ones are real (Apple): under 30 s
         if artist is None:
             self.skip("no artist")
         elif ms_played is not None and ms_played < MIN_MS_PLAYED:
@@ -126,12 +139,22 @@ class Batch:
                 self._data[name].append(value)
 
     def add_count(self, listener: object, artist: object, plays: int, artist_mbid: object = None) -> None:
+        if not 0 <= plays <= MAX_PLAY_COUNT:
+            raise ValueError("play count out of range")
         artist = text(artist)
         if artist is None:
             self.skip("no artist")
             return
         for name, value in zip(COUNT_COLUMNS, (text(listener), artist, text(artist_mbid), plays)):
             self._data[name].append(value)
+
+    def epoch(self, value: object, divisor: int = 1) -> int | None:
+        """Unix seconds from an epoch number whose unit is ``divisor`` (s = 1, ms = 1000),
+        unless this file turns out to use another (see ``times.Epochs``)."""
+        reader = self._epochs.get(divisor)
+        if reader is None:
+            reader = self._epochs[divisor] = Epochs(divisor)
+        return reader(value)
 
     def skip(self, reason: str) -> None:
         self.skipped[reason] += 1

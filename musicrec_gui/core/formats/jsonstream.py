@@ -61,12 +61,12 @@ class _Reader:
             try:
                 value, self.pos = _DECODER.raw_decode(self.buf, self.pos)
                 return value
-            except json.JSONDecodeError as err:
+            except json.JSONDecodeError:
                 # The value may just be cut by the end of the buffer: read on,
                 # doubling the step so one huge value is not re-parsed too often.
                 size = (size or READ_BLOCK) * 2
                 if not self.more(size):
-                    raise self.fail(f"invalid JSON ({err.msg})") from None
+                    raise self.fail("is not valid JSON (damaged or cut short)") from None
 
     def fail(self, message: str) -> ImportFormatError:
         return ImportFormatError(self.source.name, message)
@@ -113,30 +113,42 @@ def iter_lines(source: Source, note: Note = _no_note) -> Iterator[tuple[int, Any
     A line that is not valid JSON yields ``None``; blank lines are skipped.
     """
     with source.open() as stream:
-        lines = TextLines(stream)
-        for number, line in enumerate(lines, start=1):
-            if not line.strip():
+        lines = TextLines(stream, skip_blank=True)
+        overlong = 0
+        for line in lines:
+            if lines.overlong != overlong:
+                overlong, record = lines.overlong, None
+            elif not line.strip():
                 continue
-            try:
-                record = json.loads(line)
-            except (ValueError, RecursionError):
-                record = None
+            else:
+                try:
+                    record = json.loads(line)
+                except (ValueError, RecursionError):
+                    record = None
             if lines.latin1:
                 note(LATIN1_NOTE)
-            yield number, record, lines.position
+            yield lines.line, record, lines.position
+
+
+# ``load`` reads a whole document into memory (as text and as Python objects, several
+# times its size): wrapped documents are small in practice, and a bigger one is refused.
+MAX_DOCUMENT_BYTES = 256 << 20
 
 
 def load(source: Source, note: Note = _no_note) -> tuple[Any, int]:
     """The whole document (for wrapped objects, which are small) and its size in bytes."""
     with source.open() as stream:
-        data = stream.read()
+        data = stream.read(MAX_DOCUMENT_BYTES + 1)
+    if len(data) > MAX_DOCUMENT_BYTES:
+        raise ImportFormatError(source.name, f"is a single JSON document over {MAX_DOCUMENT_BYTES >> 20} MiB; "
+                                             "too large to read at once")
     text, latin1 = decode(data)
     if latin1:
         note(LATIN1_NOTE)
     try:
         return json.loads(text), len(data)
-    except (ValueError, RecursionError) as err:
-        raise ImportFormatError(source.name, f"invalid JSON ({err})") from None
+    except (ValueError, RecursionError):
+        raise ImportFormatError(source.name, "is not valid JSON (damaged or cut short)") from None
 
 
 @dataclass(frozen=True)

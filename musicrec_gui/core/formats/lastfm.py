@@ -11,12 +11,12 @@ from typing import Iterator
 
 from ..errors import ImportFormatError
 from .base import Chunk, Format, Sample, Source
-from .frames import Batch, chunks, whole
+from .frames import Batch, chunks
 from .guard import guarded
 from .jsonstream import first_record, head, iter_array, load
 from .tables import cells, iter_rows
 from .text import complete_lines
-from .times import parse_day_month, parse_epoch, parse_iso
+from .times import parse_day_month, parse_iso
 
 
 def _header(sample: Sample, delimiter: str = ",") -> list[str]:
@@ -70,17 +70,17 @@ _GHAN_HEADER = ["uts", "utc_time", "artist", "artist_mbid", "album", "album_mbid
 LOVED = "loved track (not a play)"
 
 
-def _ghan_time(uts: str, utc_time: str) -> int:
+def _ghan_time(batch: Batch, uts: str, utc_time: str) -> int | None:
     # ``uts`` is authoritative; the text date is only a fallback.
     try:
-        return parse_epoch(uts)
+        return batch.epoch(uts)
     except ValueError:
         return parse_day_month(utc_time)
 
 
 def _ghan_row(batch: Batch, fields: list[str]) -> None:
     uts, utc_time, artist, artist_mbid, album, _, track, _ = fields
-    batch.add_listen(artist, track, album, _ghan_time(uts, utc_time), artist_mbid=artist_mbid)
+    batch.add_listen(artist, track, album, _ghan_time(batch, uts, utc_time), artist_mbid=artist_mbid)
 
 
 def _parse_ghan(source: Source, batch: Batch | None = None) -> Iterator[Chunk]:
@@ -153,14 +153,14 @@ def _parse_lastfmstats_csv(source: Source) -> Iterator[Chunk]:
             raise ValueError("wrong number of fields")
         album = fields[columns["album"]] if "album" in columns else None
         batch.add_listen(fields[columns["artist"]], fields[columns["track"]], album,
-                         parse_epoch(fields[columns["date"]], millis=True))
+                         batch.epoch(fields[columns["date"]], 1000))
 
     yield from chunks(rows, handle, batch)
 
 
 def _lastfmstats_row(batch: Batch, record: dict) -> None:
     batch.add_listen(record["artist"], record["track"], record.get("album"),
-                     parse_epoch(record["date"], millis=True))
+                     batch.epoch(record["date"], 1000))
 
 
 def _parse_lastfmstats_json(source: Source) -> Iterator[Chunk]:
@@ -195,7 +195,7 @@ def _downloader_row(batch: Batch, fields: list[str]) -> None:
     artist, artist_mbid, album, _, track, _, timestamp, date = fields
     if not timestamp.strip() and not date.strip():
         return batch.skip("now playing")
-    played_at = parse_epoch(timestamp) if timestamp.strip() else parse_iso(date)
+    played_at = batch.epoch(timestamp) if timestamp.strip() else parse_iso(date)
     batch.add_listen(artist, track, album, played_at, artist_mbid=artist_mbid)
 
 
@@ -217,7 +217,7 @@ def _exporter_row(batch: Batch, record: dict) -> None:
     artist = track["artist"]
     album = record.get("album") or {}
     batch.add_listen(artist["name"], track.get("name"), album.get("name"),
-                     whole(record["timestamp"]["unixtimestamp"]), artist_mbid=artist.get("mbid"))
+                     batch.epoch(record["timestamp"]["unixtimestamp"]), artist_mbid=artist.get("mbid"))
 
 
 def _sniff_exporter(sample: Sample) -> bool:

@@ -10,7 +10,7 @@ from typing import Any, Iterator
 
 from ..errors import ImportFormatError
 from .base import Chunk, Format, Sample, Source
-from .frames import Batch, chunks, whole
+from .frames import Batch, chunks
 from .guard import guarded
 from .jsonstream import first_record, head, iter_array, iter_lines, line_record, load
 
@@ -28,13 +28,13 @@ def _first_mbid(*holders: Any) -> str | None:
 def _listen_row(batch: Batch, record: dict) -> None:
     meta = record["track_metadata"]
     batch.add_listen(meta["artist_name"], meta.get("track_name"), meta.get("release_name"),
-                     whole(record["listened_at"]),
+                     batch.epoch(record["listened_at"]),
                      artist_mbid=_first_mbid(meta.get("mbid_mapping"), meta.get("additional_info")))
 
 
 def _legacy_row(batch: Batch, record: dict) -> None:
     batch.add_listen(record["artist_name"], record.get("track_name"), record.get("release_name"),
-                     whole(record["timestamp"]), artist_mbid=_first_mbid(record.get("additional_info")))
+                     batch.epoch(record["timestamp"]), artist_mbid=_first_mbid(record.get("additional_info")))
 
 
 def _is_listen(record: Any) -> bool:

@@ -4,8 +4,8 @@
 header, the first rows); ``parse_mapped`` then reads the file:
 
 * with a count column: count rows (listener x artist totals);
-* with a timestamp column: listens (ISO text, or epoch seconds/milliseconds,
-  told apart per value by size);
+* with a timestamp column: listens (ISO text, or epoch numbers whose unit
+  is told apart per value by size: see ``times.Epochs``);
 * with neither: every row is one listen at an unknown time.
 
 ``mapped_format(mapping)`` wraps it all as a ``Format`` the importer takes like
@@ -24,7 +24,7 @@ from .frames import Batch, chunks, whole
 from .guard import guarded
 from .tables import iter_rows
 from .text import complete_lines, decode_head
-from .times import parse_any
+from .times import Epochs, parse_any
 
 DELIMITERS = [",", "\t", ";", "|"]
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
@@ -62,6 +62,7 @@ def parse_mapped(source: Source, mapping: ColumnMapping) -> Iterator[Chunk]:
     if problem:
         raise ImportFormatError(source.name, problem)
     batch = Batch("counts" if mapping.count is not None else "listens")
+    epochs = Epochs(per_value=True)
 
     def cell(fields: list[str], column: Optional[int]) -> Optional[str]:
         return fields[column] if column is not None else None
@@ -70,13 +71,10 @@ def parse_mapped(source: Source, mapping: ColumnMapping) -> Iterator[Chunk]:
         user = cell(fields, mapping.user)
         artist = fields[mapping.artist]
         if mapping.count is not None:
-            plays = whole(fields[mapping.count])
-            if plays < 0:
-                raise ValueError("negative play count")
-            return batch.add_count(user, artist, plays)
+            return batch.add_count(user, artist, whole(fields[mapping.count]))
         moment = (cell(fields, mapping.timestamp) or "").strip()
         batch.add_listen(artist, cell(fields, mapping.track), cell(fields, mapping.album),
-                         parse_any(moment) if moment else None, listener=user)
+                         parse_any(moment, epochs) if moment else None, listener=user)
 
     rows = iter_rows(source, mapping.delimiter, batch.note)
     if mapping.has_header:
@@ -137,7 +135,7 @@ def preview_table(source: Source, n: int = 20) -> tuple[str, Optional[list[str]]
     except ImportFormatError:
         raise
     except OSError as err:
-        raise ImportFormatError(source.name, f"cannot be read ({err})") from None
+        raise ImportFormatError(source.name, f"cannot be read ({err.strerror or 'read error'})") from None
     lines = complete_lines(decode_head(head), n + 1)
     delimiter = _guess_delimiter(lines)
     rows = _split(lines, delimiter)

@@ -11,7 +11,6 @@ from .jsonstream import head, iter_lines, line_record, load
 from .lastfm import LOVED
 from .tables import cells, iter_rows
 from .text import LATIN1_NOTE, TextLines, complete_lines
-from .times import parse_epoch
 
 # --- Libre.fm CSV --------------------------------------------------------------
 #
@@ -38,7 +37,7 @@ def _librefm_data(rows: Iterator) -> Iterator:
 
 def _librefm_row(batch: Batch, fields: list[str]) -> None:
     artist, track, album, time = fields
-    batch.add_listen(artist, track, album, parse_epoch(time))
+    batch.add_listen(artist, track, album, batch.epoch(time))
 
 
 def _parse_librefm(source: Source) -> Iterator[Chunk]:
@@ -63,11 +62,18 @@ LOCAL_TIME_NOTE = "times are the player's local clock (#TZ/UNKNOWN), kept as wri
 def _parse_rockbox(source: Source) -> Iterator[Chunk]:
     batch = Batch()
     with source.open() as stream:
-        lines = TextLines(stream)
-        for number, line in enumerate(lines, start=1):
+        lines = TextLines(stream, skip_blank=True)
+        overlong = 0
+        for line in lines:
+            number = lines.line
             line = line.rstrip("\r\n")
             if lines.latin1:
                 batch.note(LATIN1_NOTE)
+            if lines.overlong != overlong:
+                overlong = lines.overlong
+                batch.rows_read += 1
+                batch.bad(number)
+                continue
             if line.startswith("#"):
                 if line.strip().upper() == "#TZ/UNKNOWN":
                     batch.note(LOCAL_TIME_NOTE)
@@ -83,7 +89,7 @@ def _parse_rockbox(source: Source) -> Iterator[Chunk]:
                 if rating == "S":
                     batch.skip("skipped track")
                 else:
-                    batch.add_listen(artist, title, album, parse_epoch(time))
+                    batch.add_listen(artist, title, album, batch.epoch(time))
             except ROW_ERRORS:
                 batch.bad(number)
             if batch.due():
@@ -109,7 +115,7 @@ def _pano_row(batch: Batch, record: dict) -> None:
     if event != "scrobble":
         return batch.skip(_EVENT_REASONS.get(event, "not a play"))
     batch.add_listen(record["artist"], record.get("track"), record.get("album"),
-                     parse_epoch(record["timeMs"], millis=True))
+                     batch.epoch(record["timeMs"], 1000))
 
 
 def _parse_pano(source: Source) -> Iterator[Chunk]:
@@ -133,7 +139,7 @@ def _maloja_row(batch: Batch, record: dict) -> None:
     album = track.get("album") or {}
     duration = record.get("duration")
     batch.add_listen(artists[0] if artists else None, track.get("title"), album.get("albumtitle"),
-                     parse_epoch(record["time"]), whole(duration) * 1000 if duration is not None else None)
+                     batch.epoch(record["time"]), whole(duration) * 1000 if duration is not None else None)
 
 
 def _sniff_maloja(sample: Sample) -> bool:

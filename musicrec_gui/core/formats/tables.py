@@ -19,14 +19,16 @@ def iter_rows(source: Source, delimiter: str = ",", note: Callable[[str], None] 
               quoting: int = csv.QUOTE_MINIMAL) -> Iterator[tuple[int, Row, int]]:
     """Yield ``(first line number, fields, bytes read)`` per record; blank lines are skipped.
 
-    A record the ``csv`` module rejects (e.g. a field over its size limit)
-    yields ``None`` as fields, so the caller counts it as malformed.
+    A record the ``csv`` module rejects (e.g. a field over its size limit) or
+    one with an overlong line yields ``None`` as fields, so the caller counts
+    it as malformed.
     """
     with source.open() as stream:
         lines = TextLines(stream)
         reader = csv.reader(lines, delimiter=delimiter, quoting=quoting, strict=False)
         while True:
-            start = reader.line_num + 1
+            lines.record_start()                    # blank lines before a record go in bulk
+            overlong = lines.overlong
             try:
                 fields: Row = next(reader)
             except StopIteration:
@@ -35,9 +37,11 @@ def iter_rows(source: Source, delimiter: str = ",", note: Callable[[str], None] 
                 fields = None
             if lines.latin1:
                 note(LATIN1_NOTE)
-            if fields == []:
+            if lines.overlong != overlong:
+                fields = None
+            elif fields == []:
                 continue
-            yield start, fields, lines.position
+            yield lines.first_line, fields, lines.position
 
 
 def cells(line: str, delimiter: str = ",") -> list[str]:

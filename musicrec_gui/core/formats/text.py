@@ -2,18 +2,25 @@
 
 Every export in the wild is UTF-8, but hand-edited or very old files are
 sometimes Latin-1 (or Windows-1252).  Latin-1 never fails, so it is the last
-resort; callers add a note to the chunk so the user knows.
+resort; callers add a note to the chunk so the user knows.  Files saved as
+UTF-16 (with a byte-order mark, as Windows tools write them) are transcoded to
+UTF-8 when opened (``utf8_stream``), so every parser sees UTF-8.
 """
 from __future__ import annotations
 
+import codecs
 import io
-from typing import Iterator
 
 BOM = b"\xef\xbb\xbf"
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 LATIN1_NOTE = "some text was not valid UTF-8 and was read as Latin-1"
 
 # How many bytes ``TextBlocks`` asks the stream for at a time.
 READ_BLOCK = 1 << 20
+
+# Longest line ``TextLines`` reads (CSV records, JSON Lines): a longer one is not a
+# real record, and reading it whole would let one line take any amount of memory.
+MAX_LINE_BYTES = 1 << 20
 
 
 def decode(data: bytes) -> tuple[str, bool]:
@@ -100,27 +107,119 @@ class TextLines:
 
     Each line is decoded on its own, so one bad line does not change how the
     rest of the file is read.  ``position`` counts bytes consumed; ``latin1``
-    counts lines that needed the fallback.
+    counts lines that needed the fallback; ``line`` is the physical number of
+    the line last returned (blank lines included).
+
+    Blank lines are never records, so with ``skip_blank`` they are passed
+    over in bulk at C speed (a file of a billion newlines costs what reading
+    it costs).  Readers of records that may span lines (CSV) call
+    ``record_start()`` instead before each record: blank lines are skipped
+    once, and ``first_line`` is then the number of the record's first line.
+    A line longer than ``MAX_LINE_BYTES`` is consumed, counted in ``overlong``
+    and returned as a blank line: readers compare ``overlong`` before and
+    after a record to mark it malformed.
     """
 
-    def __init__(self, stream: io.BufferedIOBase) -> None:
-        self._stream = stream
+    def __init__(self, stream: io.BufferedIOBase, skip_blank: bool = False) -> None:
+        self._stream = stream if hasattr(stream, "peek") else io.BufferedReader(stream)
+        self._first = True
+        self._skip_once = False
+        self.skip_blank = skip_blank
         self.position = 0
         self.latin1 = 0
+        self.line = 0
+        self.first_line = 0
+        self.overlong = 0
 
-    def __iter__(self) -> Iterator[str]:
-        first = True
-        for raw in self._stream:
-            self.position += len(raw)
-            if first:
-                first = False
-                if raw.startswith(BOM):
-                    raw = raw[len(BOM):]
-            try:
-                yield raw.decode("utf-8")
-            except UnicodeDecodeError:
-                self.latin1 += 1
-                yield raw.decode("latin-1")
+    def record_start(self) -> None:
+        """The next line read starts a record: skip blank lines before it, remember its number."""
+        self._skip_once = True
+
+    def __iter__(self) -> "TextLines":
+        return self
+
+    def __next__(self) -> str:
+        starting = self._skip_once
+        if (self.skip_blank or starting) and not self._first:
+            self._skip_blank_lines()
+        self._skip_once = False
+        raw = self._stream.readline(MAX_LINE_BYTES)
+        if not raw:
+            raise StopIteration
+        self.position += len(raw)
+        self.line += 1
+        if starting:
+            self.first_line = self.line
+        if len(raw) == MAX_LINE_BYTES and not raw.endswith(b"\n"):
+            self._skip_rest_of_line()
+            self.overlong += 1
+            return "\n"
+        if self._first:
+            self._first = False
+            if raw.startswith(BOM):
+                raw = raw[len(BOM):]
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            self.latin1 += 1
+            return raw.decode("latin-1")
+
+    def _skip_blank_lines(self) -> None:
+        while True:
+            head = self._stream.peek(READ_BLOCK)
+            blank = len(head) - len(head.lstrip(b"\r\n"))
+            if not blank:
+                return
+            self._stream.read(blank)
+            self.position += blank
+            self.line += head.count(b"\n", 0, blank)
+
+    def _skip_rest_of_line(self) -> None:
+        while True:
+            head = self._stream.peek(READ_BLOCK)
+            if not head:
+                return
+            end = head.find(b"\n")
+            taken = len(self._stream.read(len(head) if end < 0 else end + 1))
+            self.position += taken
+            if end >= 0:
+                return
+
+
+class _Utf16AsUtf8(io.RawIOBase):
+    """A UTF-16 byte stream (starting with its byte-order mark) read as UTF-8 bytes."""
+
+    def __init__(self, raw: io.BufferedIOBase) -> None:
+        super().__init__()
+        self._raw = raw
+        self._decoder = codecs.getincrementaldecoder("utf-16")(errors="replace")
+        self._pending = memoryview(b"")
+        self._done = False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        while not self._pending and not self._done:
+            data = self._raw.read(READ_BLOCK)
+            self._done = not data
+            self._pending = memoryview(self._decoder.decode(data, final=self._done).encode("utf-8"))
+        size = min(len(buffer), len(self._pending))
+        buffer[:size] = self._pending[:size]
+        self._pending = self._pending[size:]
+        return size
+
+    def close(self) -> None:
+        if not self.closed:
+            self._raw.close()
+        super().close()
+
+
+def utf8_stream(stream: io.BufferedReader) -> io.BufferedIOBase:
+    """``stream`` itself, or a UTF-8 view of it when it starts with a UTF-16 byte-order mark."""
+    if stream.peek(2)[:2] in UTF16_BOMS:
+        return io.BufferedReader(_Utf16AsUtf8(stream))
+    return stream
 
 
 def complete_lines(text: str, limit: int = 50) -> list[str]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import calendar
 import re
+import time
 
 import numpy as np
 import pandas as pd
@@ -24,11 +25,69 @@ _ISO = re.compile(
 _DAY_MONTH = re.compile(r"\s*(\d{1,2}) ([A-Za-z]{3})[a-z]* (\d{4}),? (\d{1,2}):(\d{2})(?::(\d{2}))?\s*$")
 
 
+# A listen cannot lie in the future; clocks drift and time zones get mixed up, so a
+# couple of days of slack keep honest rows.
+FUTURE_SLACK = 2 * 86400
+
+# Units an epoch number may be written in, as divisors to seconds (s, ms, µs, ns).
+EPOCH_DIVISORS = (1, 1000, 1_000_000, 1_000_000_000)
+
+
+def latest() -> int:
+    """The latest time a real listen can have (now plus the slack), in Unix seconds."""
+    return int(time.time()) + FUTURE_SLACK
+
+
 def known(seconds: int | None) -> int | None:
-    """``seconds``, or ``None`` when it is an "unknown date" placeholder (1970)."""
+    """``seconds``, or ``None`` when it is an "unknown date" placeholder (1970).
+
+    Raises ``ValueError`` for a time in the future: such a row is malformed.
+    """
     if seconds is None or seconds < EARLIEST:
         return None
+    if seconds > latest():
+        raise ValueError("a time in the future")
     return seconds
+
+
+class Epochs:
+    """Reads one file's epoch numbers in one unit, found from the file itself.
+
+    Tools write milliseconds where a format has seconds (and the reverse); in
+    the wrong unit a time lands in the year 55 840 or in January 1970.  The
+    unit is the format's own (``divisor``) unless the file's first plausible
+    time (1971..now) says otherwise; plausible ranges of different units do
+    not overlap, so one value decides.  Later values must fit that unit:
+    an impossible (future) time is a ``ValueError`` — a malformed row.
+
+    ``per_value`` decides the unit for every value on its own instead, for
+    hand-made tables where a column may mix units.
+    """
+
+    def __init__(self, divisor: int = 1, per_value: bool = False) -> None:
+        self.declared = divisor
+        self.per_value = per_value
+        self.divisor: int | None = None
+
+    def __call__(self, value: object) -> int | None:
+        number = parse_epoch(value)
+        if number <= 0:
+            return None                             # "unknown date" placeholders
+        if self.divisor is None or self.per_value:
+            self.divisor = self._unit(number)
+            if self.divisor is None:                # not a plausible time in any unit
+                return known(number // self.declared)
+        seconds = known(number // self.divisor)
+        if self.per_value:
+            self.divisor = None
+        return seconds
+
+    def _unit(self, number: int) -> int | None:
+        newest = latest()
+        for divisor in (self.declared, *EPOCH_DIVISORS):
+            if EARLIEST <= number // divisor <= newest:
+                return divisor
+        return None
 
 
 def _epoch(year: int, month: int, day: int, hour: int, minute: int, second: int) -> int:
@@ -45,7 +104,7 @@ def parse_iso(text: str) -> int:
     """
     match = _ISO.match(text)
     if not match:
-        raise ValueError(f"not an ISO date: {text!r}")
+        raise ValueError("not an ISO date")
     year, month, day, hour, minute, second = (int(g or 0) for g in match.groups()[:6])
     seconds = _epoch(year, month, day, hour, minute, second)
     zone = match.group(8)
@@ -61,13 +120,13 @@ def parse_day_month(text: str) -> int:
     match = _DAY_MONTH.match(text)
     month = MONTHS.get(match.group(2).lower()) if match else None
     if not month:
-        raise ValueError(f"not a date: {text!r}")
+        raise ValueError("not a date")
     day, year, hour, minute = (int(match.group(i)) for i in (1, 3, 4, 5))
     return _epoch(year, month, day, hour, minute, int(match.group(6) or 0))
 
 
-def parse_epoch(value: object, millis: bool = False) -> int:
-    """An integer (or integer text) of seconds, or of milliseconds if ``millis``."""
+def parse_epoch(value: object) -> int:
+    """An integer, or integer text, as written (the unit is the caller's business: see ``Epochs``)."""
     if isinstance(value, bool):
         raise ValueError("not a timestamp")
     if isinstance(value, float) and value.is_integer():
@@ -75,23 +134,26 @@ def parse_epoch(value: object, millis: bool = False) -> int:
     if isinstance(value, str):
         value = int(value.strip())
     if not isinstance(value, int):
-        raise ValueError(f"not a timestamp: {value!r}")
-    return value // 1000 if millis else value
+        raise ValueError("not a timestamp")
+    return value
 
 
-def parse_any(text: str) -> int:
-    """Epoch seconds or milliseconds (told apart by size), or an ISO date."""
+def parse_any(text: str, epochs: Epochs) -> int | None:
+    """Epoch numbers (in the unit ``epochs`` finds for the file) or an ISO date."""
     text = text.strip()
     if text.isdigit() or text[:1] == "-" and text[1:].isdigit():
-        number = int(text)
-        # 1e11 seconds is the year 5138; anything larger must be milliseconds.
-        return number // 1000 if abs(number) >= 100_000_000_000 else number
+        return epochs(int(text))
     return parse_iso(text)
 
 
-def epoch_array(datetimes: pd.Series) -> pd.arrays.IntegerArray:
-    """Unix seconds (``Int64``) from a UTC datetime Series; NaT and 1970 become NA."""
+def epoch_array(datetimes: pd.Series) -> tuple[pd.arrays.IntegerArray, np.ndarray]:
+    """Unix seconds (``Int64``) from a UTC datetime Series, and which of them lie in the future.
+
+    NaT and 1970 become NA; future times are NA too and flagged, so callers count
+    those rows as malformed.
+    """
     seconds = datetimes.dt.tz_localize(None).to_numpy("datetime64[s]").astype(np.int64)
-    missing = datetimes.isna().to_numpy() | (seconds < EARLIEST)
+    future = seconds > latest()
+    missing = datetimes.isna().to_numpy() | (seconds < EARLIEST) | future
     seconds[missing] = 0
-    return pd.arrays.IntegerArray(seconds, missing)
+    return pd.arrays.IntegerArray(seconds, missing), future

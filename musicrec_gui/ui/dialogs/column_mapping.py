@@ -2,7 +2,7 @@
 
 The first rows come from ``formats.preview_table`` (which also guesses the
 delimiter and header); choosing another delimiter re-splits the same lines
-here.  The result is a ``formats.ColumnMapping`` for ``importer.mapped_format``.
+here.  The result is a ``formats.ColumnMapping`` for ``formats.mapped_format``.
 """
 from __future__ import annotations
 
