@@ -7,16 +7,24 @@ music the community data knows.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from musicrec_gui.core import download, importer, library
 from musicrec_gui.core.formats.base import SAMPLE_BYTES, Source
 from musicrec_gui.core.importer import PlannedSource, SourceReport
 from musicrec_gui.core.jobs import Progress, Reporter, StopToken, ignore_events
+from musicrec_gui.core.errors import MusicRecError
 from musicrec_gui.core.store import Store
+from musicrec_gui.core.text import count_text
 
 TABLE_DELIMITERS = (",", ";", "\t", "|")
+# Formats whose files are recognised exports but usually hold no plays at all: planning reads
+# them through (they are small) and, when no row is a play, shows them as skipped before the
+# import — instead of counting them as files to import that then add an empty history entry.
+NO_PLAYS_FORMATS = ("spotify-account-podcast", "spotify-account-audiobook", "lastfm-ghan-loved")
+NO_PLAYS_WHY = {"podcast": "podcast episodes, not music", "audiobook": "audiobook chapters, not music",
+                "loved track (not a play)": "loved tracks, not plays"}
 
 
 @dataclass
@@ -65,8 +73,29 @@ def plan(paths: list[str], *, token: StopToken | None = None, report: Reporter =
     planned = importer.plan_import(paths)
     if token is not None:
         token.check()
+    planned = [_skip_if_no_plays(item, token) for item in planned]
     tables = {i for i, item in enumerate(planned) if item.error and looks_like_table(item.source)}
     return ImportPlan(list(paths), planned, tables)
+
+
+def _skip_if_no_plays(item: PlannedSource, token: StopToken | None) -> PlannedSource:
+    """``item`` marked ignored when it is of a ``NO_PLAYS_FORMATS`` format and no row is a play."""
+    if item.format is None or item.error or item.ignored or item.format.key not in NO_PLAYS_FORMATS:
+        return item
+    skipped: dict[str, int] = {}
+    try:
+        for chunk in item.format.parse(item.source):
+            if token is not None:
+                token.check()
+            if len(chunk.frame):
+                return item   # it has plays after all: import it as usual
+            for reason, count in chunk.skipped.items():
+                skipped[reason] = skipped.get(reason, 0) + count
+    except MusicRecError:
+        return item   # the import itself will report what is wrong with it
+    rows = sum(skipped.values())
+    why = "; ".join(NO_PLAYS_WHY.get(reason, reason) for reason in skipped) or "no plays in it"
+    return replace(item, ignored=f"{why} ({count_text(rows, 'row')})")
 
 
 def outcome(store: Store, reports: list[SourceReport], person: str | None,
