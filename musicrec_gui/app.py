@@ -37,6 +37,11 @@ def main(argv: list[str] | None = None) -> int:
     if "--version" in argv:
         print(f"{APP_NAME} {__version__}")
         return 0
+    if "--list-devices" in argv:   # the Train page asks a child process, so torch never loads in the window
+        from musicrec_gui.core.workflows.training import devices
+
+        print(",".join(devices()))
+        return 0
     home = portable_home()
     if home is not None and not os.environ.get(HOME_ENV):
         os.environ[HOME_ENV] = str(home)

@@ -45,6 +45,15 @@ def running_threads() -> list[QThread]:
     return [thread for thread in _THREADS if thread.isRunning()]
 
 
+def track_thread(thread: QThread) -> None:
+    """Count ``thread`` among the app's worker threads (``running_threads``) until ``untrack_thread``."""
+    _THREADS.add(thread)
+
+
+def untrack_thread(thread: QThread) -> None:
+    _THREADS.discard(thread)
+
+
 class JobBusy(RuntimeError):
     """``start`` was called while another job is running."""
 
@@ -74,6 +83,11 @@ class Job(QObject):
         self.name = name
         self.token = StopToken()
         self.outcome: str | None = None   # "succeeded" | "failed" | "cancelled" once finished
+        # Set by the page that started it: Cancel asks this first (the cancel would throw work away),
+        # and offers ``stop`` instead when the job can end early and keep what it has (training).
+        self.cancel_question: str | None = None
+        self.stop: Callable[[], None] | None = None
+        self.result_text: str | None = None   # the status bar's last word on it, when "done" would mislead
 
     def cancel(self) -> None:
         self.token.stop()
@@ -182,7 +196,7 @@ class JobRunner(QObject):
         if self._thread is not None:
             self._thread.quit()
             self._thread.wait()
-            _THREADS.discard(self._thread)
+            untrack_thread(self._thread)
             self._thread = None
             self._worker = None
 
@@ -198,7 +212,7 @@ class JobRunner(QObject):
         self._worker.event.connect(self._on_event)
         self._worker.done.connect(self._on_done)
         self._thread.finished.connect(self._worker.deleteLater)
-        _THREADS.add(self._thread)
+        track_thread(self._thread)
         self._thread.start()
 
     def _is_current(self, run_id: int) -> bool:

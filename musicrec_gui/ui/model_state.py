@@ -40,27 +40,47 @@ class ActiveModel(QObject):
 
 
 class ModelGate(QStackedWidget):
-    """Shows ``placeholder`` until a model exists, then the real page (built on first use).
+    """Shows ``placeholder`` until a model exists, then the real page.
 
-    ``factory()`` builds the page; the page must offer ``set_model(model)``.
+    The page is built the first time it is shown with a model (``factory()``), and
+    ``set_model(model)`` is handed on only while it is on screen or when it comes on
+    screen: a page nobody looks at costs nothing when a model loads.
     """
 
     def __init__(self, placeholder: QWidget, factory, models: ActiveModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.placeholder = placeholder
         self.factory = factory
+        self.models = models
         self.page: QWidget | None = None
+        self._given = None            # the model the page was last handed
         self.addWidget(placeholder)
         models.changed.connect(self._model_changed)
-        if models.model is not None:
-            self._model_changed(models.model)
 
     def _model_changed(self, model) -> None:
         if model is None:
             self.setCurrentWidget(self.placeholder)
-            return
+            self._given = None
+        elif self.isVisible():
+            self._hand_over()
+
+    def ensure_page(self) -> QWidget | None:
+        """The page, built and given the model in use now (None while there is no model)."""
+        if self.models.model is not None:
+            self._hand_over()
+        return self.page
+
+    def _hand_over(self) -> None:
+        model = self.models.model
         if self.page is None:
             self.page = self.factory()
             self.addWidget(self.page)
-        self.page.set_model(model)
+        if model is not self._given:
+            self._given = model
+            self.page.set_model(model)
         self.setCurrentWidget(self.page)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self.models.model is not None:
+            self._hand_over()

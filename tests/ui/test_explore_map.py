@@ -96,7 +96,10 @@ def test_cancelling_tsne_stops_the_job_and_its_process(qtbot, explore_window):
     before = map_page.coords.copy()
     job = map_page.start_tsne()
     qtbot.waitUntil(lambda: bool(multiprocessing.active_children()), timeout=JOB_TIMEOUT_MS)   # the child is up
-    map_page.tsne_button.click()   # the same button cancels
+    map_page.tsne_button.click()   # the same button cancels, after asking
+    box = map_page.cancel_confirm
+    assert box is not None and "lost" in box.text() and job.outcome is None
+    box.cancel_button.click()
     with qtbot.waitSignal(job.finished, timeout=JOB_TIMEOUT_MS):
         pass
     assert job.outcome == "cancelled"

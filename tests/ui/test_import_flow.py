@@ -81,7 +81,9 @@ def test_community_data_and_an_export_together_show_the_coverage(qtbot, window):
     text = report.match.text()
     assert f"{match['matched_artists']:,} of your {match['artists']:,} artists" in text
     assert f"({match['matched_artists'] / match['artists']:.0%})" in text
-    assert report.low_share and "add community data" in text   # about a quarter: low
+    assert report.low_share   # about a quarter: low
+    # The community data was part of this import: no stale "add community data" (issue 13 item 11).
+    assert "add community data" not in text and "may know more of yours" in text
     hetrec_row = next(report.tree.topLevelItem(i) for i in range(report.tree.topLevelItemCount())
                       if report.tree.topLevelItem(i).text(0).endswith("user_artists.dat"))
     assert hetrec_row.text(3) == "92,834" and hetrec_row.text(2) == "community"
@@ -98,6 +100,9 @@ def test_cancel_mid_import_leaves_the_store_unchanged(qtbot, window):
         pass
     assert window.job_status.isVisible() and window.job_status.name.text()
     window.job_status.cancel_button.click()
+    box = window.job_status.cancel_confirm   # throwing an import away is asked first
+    assert box is not None and "rolled back" in box.text() and job.outcome is None
+    box.cancel_button.click()
     wait_idle(qtbot, window)
 
     assert job.outcome == "cancelled"

@@ -5,7 +5,8 @@ import time
 
 import pandas as pd
 import pytest
-from PySide6.QtGui import QKeySequence
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QImage, QKeySequence
 
 from musicrec_gui import __version__
 from musicrec_gui.core import importer
@@ -80,7 +81,11 @@ def test_closing_during_an_import_stops_it_and_waits_for_the_thread(qtbot, windo
 def test_screenshots_render_the_main_pages(qtbot, window, tmp_path):
     importer.import_source(window.store, text_source("Air|t|1609459200\nMoby|t|1612137600\n"), PIPE_LISTENS)
     window.refresh()
-    written = take_screenshots(window, tmp_path / "shots")
-    assert [p.name for p in written] == ["welcome.png", "library.png", "needs-model.png", "import-report.png", "train.png"]
+    written = take_screenshots(window, tmp_path / "shots", (900, 600))
+    assert [p.name for p in written] == ["welcome.png", "library.png", "needs-model.png", "import-report.png",
+                                         "train.png", "train-running.png"]
     assert all(p.stat().st_size > 5000 for p in written)
+    assert QImage(str(tmp_path / "shots" / "train.png")).size() == QSize(900, 600)
+    # The mid-training picture was taken while the run went on; the run was then cancelled (nothing saved).
+    assert window.models.model is None and not window.runner.busy
 

@@ -1,10 +1,12 @@
 """The Library page: what the store holds, a person's top artists and months, the import history.
 
-It only reads the store (on the GUI thread's own connection) and asks the
+It only reads the store — off the GUI thread, through the page computations
+(``context.compute``), since counting a big store takes a while — and asks the
 window, through signals, to import or undo: the jobs run elsewhere.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import PurePath
 
@@ -15,15 +17,51 @@ from PySide6.QtWidgets import (QComboBox, QFrame, QGridLayout, QGroupBox, QHBoxL
 
 from musicrec_gui.core import library
 from musicrec_gui.core.store import SourceRow, Store
+from musicrec_gui.core.text import count_text, display_name
+from musicrec_gui.ui import settings as options
 from musicrec_gui.ui.dialogs.import_report import short_path
 from musicrec_gui.ui.icons import set_icon
 from musicrec_gui.ui.widgets.bar_list import BarList
 from musicrec_gui.ui.widgets.month_chart import MonthChart
 from musicrec_gui.ui.widgets.sortable_item import SortableItem
-from musicrec_gui.ui.widgets.text import heading, scaled_font
+from musicrec_gui.ui.widgets.text import heading, scaled_font, secondary
 
 HISTORY_COLUMNS = ("Date", "File", "Format", "Listener", "Added", "Skipped", "")
 UNDO_COLUMN = len(HISTORY_COLUMNS) - 1
+CARDS = (("people", "people", "People: personal listening histories imported"),
+         ("community_listeners", "community listeners", "Listeners from community datasets such as HetRec"),
+         ("artists", "artists", "Different artists in the library"),
+         ("listens", "listens", "Single plays with a time, from personal exports (what the month chart counts)"),
+         ("plays", "plays", "All play counts added up: listens, plus the totals community datasets give "
+                            "per listener and artist (what training learns from)"))
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    counts: dict[str, int]
+    people: list[str]
+    sources: list[SourceRow]
+
+
+@dataclass(frozen=True)
+class _PersonView:
+    top: list[tuple[str, int]]
+    months: list[tuple[str, int]]
+    undated: int
+
+
+def _snapshot(store: Store) -> _Snapshot:
+    people = store.people()
+    counts = {"people": len(people), "community_listeners": library.community_listener_count(store),
+              "artists": store.scalar("SELECT COUNT(*) FROM artists"),
+              "listens": store.scalar("SELECT COUNT(*) FROM listens"),
+              "plays": store.scalar("SELECT COALESCE(SUM(plays), 0) FROM plays")}
+    return _Snapshot(counts, people, store.sources())
+
+
+def _person_view(store: Store, person: str) -> _PersonView:
+    return _PersonView(library.top_artists(store, person, limit=15), library.listens_per_month(store, person),
+                       library.undated_listens(store, person))
 
 
 class StatCard(QFrame):
@@ -49,10 +87,12 @@ class LibraryPage(QWidget):
     undo_confirmed = Signal(int)        # source id, after the user said yes
     report_requested = Signal(int)      # source id (double-click on a history row)
 
-    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+    def __init__(self, context, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.store = store
+        self.context = context
+        self.store = context.store
         self.undo_confirm: QMessageBox | None = None
+        self.sources: list[SourceRow] = []
 
         self.person_box = QComboBox()
         self.person_box.setToolTip("Whose top artists and months to show")
@@ -72,11 +112,10 @@ class LibraryPage(QWidget):
         top.addWidget(import_button)
         top.addWidget(community_button)
 
-        self.cards = {key: StatCard(caption) for key, caption in (
-            ("people", "people"), ("community_listeners", "community listeners"), ("artists", "artists"),
-            ("listens", "listens"), ("plays", "plays"))}
+        self.cards = {key: StatCard(caption) for key, caption, _ in CARDS}
         cards = QHBoxLayout()
-        for card in self.cards.values():
+        for (_, _, tip), card in zip(CARDS, self.cards.values()):
+            card.setToolTip(tip)
             cards.addWidget(card)
 
         self.top_artists = BarList()
@@ -84,7 +123,7 @@ class LibraryPage(QWidget):
         QVBoxLayout(self.top_box).addWidget(self.top_artists)
         self.months = MonthChart()
         self.undated = QLabel()
-        self.undated.setEnabled(False)
+        secondary(self.undated)
         self.months_box = QGroupBox("Listening per month")
         months_layout = QVBoxLayout(self.months_box)
         months_layout.addWidget(self.months)
@@ -130,12 +169,16 @@ class LibraryPage(QWidget):
 
     # -- filling ---------------------------------------------------------------
     def refresh(self) -> None:
-        """Re-read everything from the store (after an import or undo)."""
-        stats = library.store_stats(self.store)
+        """Re-read everything from the store (after an import or undo), off the GUI thread."""
+        store = self.store
+        self.context.compute.submit((self, "library"), lambda: _snapshot(store), self._show_snapshot,
+                                    label="library.snapshot")
+
+    def _show_snapshot(self, snapshot: _Snapshot) -> None:
         for key, card in self.cards.items():
-            card.set_value(stats[key])
-        people = self.store.people()
-        current = self.person_box.currentText()
+            card.set_value(snapshot.counts[key])
+        people = snapshot.people
+        current = self.person_box.currentText() or self.context.settings.get(options.PERSON)
         self.person_box.blockSignals(True)
         self.person_box.clear()
         self.person_box.addItems(people)
@@ -145,9 +188,11 @@ class LibraryPage(QWidget):
         self.person_box.setVisible(len(people) > 1)
         self.person_label.setVisible(len(people) > 1)
         self._show_person(self.person_box.currentText())
-        self._fill_history(self.store.sources())
+        self.sources = snapshot.sources
+        self._fill_history(snapshot.sources)
 
     def person(self) -> str | None:
+        """The person whose top artists and months are shown (the import dialog's default too)."""
         return self.person_box.currentText() or None
 
     def _show_person(self, person: str) -> None:
@@ -159,14 +204,22 @@ class LibraryPage(QWidget):
             self.months.set_months([])
             self.undated.clear()
             return
-        self.top_box.setTitle(f"Top artists — {person}")
-        self.months_box.setTitle(f"Listening per month — {person}")
+        store = self.store
+        self.context.compute.submit((self, "person"), lambda: _person_view(store, person),
+                                    lambda view: self._show_person_view(person, view), label="library.person")
+
+    def _show_person_view(self, person: str, view: _PersonView) -> None:
+        if person != self.person_box.currentText():
+            return
+        who = display_name(person)
+        self.top_box.setTitle(f"Top artists — {who}")
+        self.months_box.setTitle(f"Listening per month — {who}")
         self.top_artists.empty_text = "No plays yet"
-        self.top_artists.set_items(library.top_artists(self.store, person, limit=15))
-        self.months.set_months(library.listens_per_month(self.store, person))
-        undated = library.undated_listens(self.store, person)
-        self.undated.setText(f"{undated:,} listens with unknown time are not shown." if undated else "")
-        self.undated.setVisible(bool(undated))
+        self.top_artists.set_items(view.top)
+        self.months.set_months(view.months)
+        self.undated.setText(f"{count_text(view.undated, 'listen')} with unknown time "
+                             f"{'is' if view.undated == 1 else 'are'} not shown." if view.undated else "")
+        self.undated.setVisible(bool(view.undated))
 
     def _fill_history(self, sources: list[SourceRow]) -> None:
         table = self.history
@@ -233,6 +286,7 @@ class LibraryPage(QWidget):
                           f"Remove everything “{PurePath(source.path).name}” added "
                           f"({source.added:,} rows, imported {_local_time(source.imported_at)})?",
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, self)
+        box.setTextFormat(Qt.TextFormat.PlainText)   # the file name is the file's: never markup
         box.setInformativeText("Other imports are not affected. You can import the file again later.")
         box.button(QMessageBox.StandardButton.Yes).setText("Undo import")
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)

@@ -7,6 +7,8 @@ jobs, routes their events to the panels and hands finished models to
 """
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QGroupBox, QHBoxLayout, QLabel, QPushButton, QScrollArea, QSizePolicy, QStackedWidget,
@@ -23,6 +25,7 @@ from musicrec_gui.core.workflows import training
 from musicrec_gui.ui import settings as options
 from musicrec_gui.ui.icons import set_icon
 from musicrec_gui.ui.jobs import Job
+from musicrec_gui.ui.training.device_probe import DeviceProbe
 from musicrec_gui.ui.training.dim_panel import DimPanel
 from musicrec_gui.ui.training.empty_state import EmptyState
 from musicrec_gui.ui.training.lr_panel import LrPanel
@@ -30,10 +33,14 @@ from musicrec_gui.ui.training.models_panel import ModelsPanel
 from musicrec_gui.ui.training.run_panel import RunPanel, epochs_text
 from musicrec_gui.ui.training.settings_form import PRESET_TITLES, SettingsForm
 from musicrec_gui.ui.widgets.lr_plot import rate_text
-from musicrec_gui.ui.widgets.text import heading
+from musicrec_gui.ui.widgets.text import heading, secondary
 
-STOP_TIP = ("End training now and keep the best weights so far; you are asked whether to save them. "
+STOP_TIP = ("End training now and keep the best weights so far;\nyou are asked whether to save them.\n"
             "(Cancel in the status bar throws the run away instead.)")
+TRAINING_CANCEL = ("Cancel training? The run so far is thrown away and nothing is saved. "
+                   "“Stop and keep” ends it now with the best weights so far instead.")
+SEARCH_CANCEL = ("Cancel the embedding-size search? The sizes tried so far are thrown away. "
+                 "“Stop and keep” ends it now and keeps the best size so far instead.")
 
 
 class TrainPage(QWidget):
@@ -52,6 +59,8 @@ class TrainPage(QWidget):
         self._has_plays = False
 
         self.form = SettingsForm()
+        self.device_probe = DeviceProbe(context.compute, self)
+        self.device_probe.found.connect(self.form.set_devices)
         self._restore_form()
         self.lr_button = QPushButton("Find learning rate")
         self.lr_button.setToolTip("Sweep the learning rate from fresh weights and suggest one (about "
@@ -65,9 +74,9 @@ class TrainPage(QWidget):
         self.stop_button.setToolTip(STOP_TIP)
         self.lr_button.clicked.connect(self.find_learning_rate)
         self.dim_button.clicked.connect(self.search_embedding_size)
-        self.train_button.clicked.connect(self.train)
+        self.train_button.clicked.connect(lambda: self.train())
         self.stop_button.clicked.connect(self.stop)
-        QShortcut(QKeySequence("Ctrl+Return"), self, self.train,
+        QShortcut(QKeySequence("Ctrl+Return"), self, lambda: self.train(),
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
         self.run_panel = RunPanel()
@@ -135,7 +144,7 @@ class TrainPage(QWidget):
 
         intro = QLabel("Learns from every play count in your library, yours and the community's, on this "
                        "computer. The window stays usable while it trains.", wordWrap=True)
-        intro.setEnabled(False)
+        secondary(intro)
         body = QHBoxLayout()
         body.addWidget(column)
         body.addWidget(self.tabs, 1)
@@ -167,8 +176,6 @@ class TrainPage(QWidget):
 
     def _runner_finished(self, _job) -> None:
         self._update_buttons()
-        if not self._devices_known and self.isVisible():
-            self._detect_devices()
 
     def shown(self):
         """Put the Train page on screen and return the window (``--screenshots`` grabs it)."""
@@ -182,12 +189,13 @@ class TrainPage(QWidget):
             self._detect_devices()
 
     def _detect_devices(self) -> None:
-        # Knowing about a GPU means importing torch (a second or two): a job, not the GUI thread.
-        if self.runner.busy:
-            return   # tried again when the runner is free (_runner_finished)
+        # Not as a job: it would block imports meanwhile and leave "done" in the status bar.
         self._devices_known = True
-        job = self.runner.start("Looking for a graphics card", lambda token, report: training.devices())
-        job.succeeded.connect(self.form.set_devices)
+        self.device_probe.start()
+
+    def shutdown(self) -> None:
+        """The window closes: end the device probe if it still runs."""
+        self.device_probe.stop()
 
     def _restore_form(self) -> None:
         key = self.context.settings.get(options.TRAIN_PRESET)
@@ -209,10 +217,12 @@ class TrainPage(QWidget):
                                    "and put the best into the form")
 
     # -- starting and stopping jobs ---------------------------------------------------------
-    def _start(self, name: str, fn, stop: StopToken | None = None) -> Job | None:
-        job = self.context.start(name, fn)
+    def _start(self, name: str, fn, stop: StopToken | None = None, cancel_question: str | None = None) -> Job | None:
+        job = self.context.start(name, fn, cancel_question)
         if job is None:
             return None
+        if stop is not None:
+            job.stop = self.stop
         self._stop = stop
         self.job = job
         self.job.finished.connect(self._job_finished)
@@ -264,7 +274,7 @@ class TrainPage(QWidget):
         settings = self.form.settings()
         stop = StopToken()
         job = self._start(training.SEARCH_SIZES, lambda token, report: training.search_sizes(
-            self.store, settings, token=token, report=report, stop=stop), stop)
+            self.store, settings, token=token, report=report, stop=stop), stop, SEARCH_CANCEL)
         if job is None:
             return None
         self._remember_form()
@@ -289,15 +299,17 @@ class TrainPage(QWidget):
             self.context.notice.emit(f"Embedding size {best} did best; it is now in the settings.")
 
     # -- training ---------------------------------------------------------------------------
-    def train(self) -> Job | None:
+    def train(self, settings: Settings | None = None) -> Job | None:
+        """Train with the form's settings (or ``settings``: the form stays as it is)."""
         if not self.train_button.isEnabled():
             return None
-        settings = self.form.settings()
+        settings = settings or self.form.settings()
         name = f"{PRESET_TITLES[self.form.preset_key()]} · size {settings.dim}"
         extras = {"lr_finder": self._lr_record, "dim_search": self._dim_record}
         stop = StopToken()
         job = self._start(training.TRAINING, lambda token, report: training.train(
-            self.store, settings, name=name, extras=extras, token=token, report=report, stop=stop), stop)
+            self.store, settings, name=name, extras=extras, token=token, report=report, stop=stop), stop,
+            TRAINING_CANCEL)
         if job is None:
             return None
         self._remember_form()
@@ -319,7 +331,10 @@ class TrainPage(QWidget):
 
     def _train_done(self, outcome) -> None:
         result = outcome.result
-        headline = (f"<b>{outcome.model.name}</b> · {epochs_text(result.epochs_run)}, "
+        if self.job is not None and (result.stopped or result.diverged):
+            what = "diverged" if result.diverged else f"stopped after epoch {result.epochs_run}"
+            self.job.result_text = f"Training {what}; not saved yet"
+        headline = (f"<b>{html.escape(outcome.model.name)}</b> · {epochs_text(result.epochs_run)}, "
                     f"best epoch {result.best_epoch}")
         if result.message and not (result.stopped or result.diverged):   # those two are told elsewhere
             headline += f" · {result.message}"

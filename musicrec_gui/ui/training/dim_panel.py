@@ -6,6 +6,7 @@ import math
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from musicrec_gui.ui.widgets.dim_chart import DimSearchChart
+from musicrec_gui.ui.widgets.text import secondary
 
 METRIC_TITLES = {"recall": "Recall@20", "rmse": "RMSE"}
 
@@ -18,7 +19,7 @@ class DimPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         intro = QLabel(INTRO, wordWrap=True)
-        intro.setEnabled(False)
+        secondary(intro)
         self.chart = DimSearchChart(metric="Recall@20")
         self.message = QLabel("Press “Search embedding size” to compare sizes.", wordWrap=True)
         layout = QVBoxLayout(self)

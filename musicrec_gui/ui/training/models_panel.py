@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLab
 
 from musicrec_gui.ui.training.summary_card import metric_text
 from musicrec_gui.ui.widgets.sortable_item import SortableItem
+from musicrec_gui.ui.widgets.text import secondary
 
 COLUMNS = ("In use", "Name", "Trained", "Data", "Recall@20", "NDCG@20", "RMSE")
 
@@ -36,7 +37,7 @@ class ModelsPanel(QWidget):
         self._busy = False
         intro = QLabel("Every finished training is kept here. The model in use is the one the Artists, "
                        "Similar, For you and Map pages show.", wordWrap=True)
-        intro.setEnabled(False)
+        secondary(intro)
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -54,7 +55,7 @@ class ModelsPanel(QWidget):
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.table.doubleClicked.connect(lambda _index: self._use())
         self.empty = QLabel("No saved models yet: train one.", alignment=Qt.AlignmentFlag.AlignCenter)
-        self.empty.setEnabled(False)
+        secondary(self.empty)
 
         self.use_button = QPushButton("Use this model")
         self.use_button.setToolTip("Let the Artists, Similar, For you and Map pages show the selected model")
@@ -144,6 +145,7 @@ class ModelsPanel(QWidget):
         box = QMessageBox(QMessageBox.Icon.Question, "Delete model",
                           f"Delete the model “{info.name}” trained {local_time(info.created)}?",
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, self)
+        box.setTextFormat(Qt.TextFormat.PlainText)   # a model's name is the person's text
         if model_id == self.in_use():
             box.setInformativeText("It is the model in use: the Artists, Similar, For you and Map pages "
                                    "will have no model until you choose or train another.")

@@ -11,6 +11,7 @@ from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QLabel, QStackedLayout, QToolTip, QWidget
 
 from musicrec_gui.ui.widgets.plot_style import PaletteAwareChart
+from musicrec_gui.ui.widgets.text import secondary
 
 _DAY = 86400
 
@@ -36,7 +37,7 @@ class MonthChart(PaletteAwareChart):
         self.plot.addItem(self.bars)
         self.plot.scene().sigMouseMoved.connect(self._hover)
         self.empty = QLabel("No dated listens yet", alignment=Qt.AlignmentFlag.AlignCenter)
-        self.empty.setEnabled(False)
+        secondary(self.empty)
         self._stack = QStackedLayout(self)
         self._stack.addWidget(self.plot)
         self._stack.addWidget(self.empty)
