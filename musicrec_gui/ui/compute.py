@@ -22,7 +22,7 @@ import logging
 import threading
 import traceback
 from collections import Counter
-from typing import Callable, Hashable
+from collections.abc import Callable, Hashable
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 

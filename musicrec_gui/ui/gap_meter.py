@@ -3,7 +3,9 @@
 A tick that comes 300 ms late means the event loop was blocked for about that
 long — the window could not repaint or react.  ``bench/responsiveness.py`` and
 the start-up tests run one over the window's start-up and a model switch and
-report the worst gaps per phase.
+report the worst gaps per phase, with the CPU time the GUI thread itself used
+in each phase (a gap much longer than that CPU time was spent waiting: for
+Python's global lock held by a worker thread, or for a busy machine's CPU).
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ class Phase:
 
     name: str
     gaps_ms: list[float] = field(default_factory=list)
+    cpu_ms: float = 0.0   # CPU time of the GUI thread during the phase
 
     @property
     def worst_ms(self) -> float:
@@ -35,6 +38,7 @@ class GapMeter(QObject):
         self.tick_ms = tick_ms
         self.phases: list[Phase] = [Phase("start")]
         self._last = 0.0
+        self._cpu_at = time.thread_time()
         self._timer = QTimer(self)
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.setInterval(tick_ms)
@@ -42,16 +46,26 @@ class GapMeter(QObject):
 
     def start(self) -> None:
         self._last = time.perf_counter()
+        self._cpu_at = time.thread_time()
         self._timer.start()
 
     def stop(self) -> None:
         self._tick()
+        self._close_phase()
         self._timer.stop()
 
     def phase(self, name: str) -> None:
-        """Gaps from now on belong to ``name`` (the gap running into this call still counts for the last one)."""
+        """Gaps from now on belong to ``name`` (the gap running into this call still counts for the last one).
+
+        Call it on the GUI thread (its CPU time is measured per phase)."""
         self._tick()
+        self._close_phase()
         self.phases.append(Phase(name))
+
+    def _close_phase(self) -> None:
+        now = time.thread_time()
+        self.phases[-1].cpu_ms += (now - self._cpu_at) * 1000.0
+        self._cpu_at = now
 
     @property
     def worst_ms(self) -> float:
@@ -63,7 +77,7 @@ class GapMeter(QObject):
             if phase.gaps_ms:
                 slow = sum(1 for gap in phase.gaps_ms if gap > 100)
                 lines.append(f"{phase.name:<34} worst gap {phase.worst_ms:7.1f} ms  "
-                             f"({len(phase.gaps_ms)} ticks, {slow} over 100 ms)")
+                             f"({len(phase.gaps_ms)} ticks, {slow} over 100 ms; GUI thread CPU {phase.cpu_ms:.0f} ms)")
         return "\n".join(lines)
 
     def _tick(self) -> None:

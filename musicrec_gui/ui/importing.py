@@ -27,6 +27,9 @@ from musicrec_gui.ui.jobs import Job
 
 _log = logging.getLogger(__name__)
 
+OFFLINE = ("No internet connection: downloading HetRec Last.fm 2K needs one. To add it without one, download "
+           "{file} from {url} on a computer that is online, copy it to this one, then choose "
+           "File → Add Community Data → Choose a file or zip….")
 IMPORT_CANCEL = ("Cancel the import? Everything this import has added so far is rolled back: "
                  "the library stays as it was before it started.")
 FILE_FILTER = ("Listening data (*.json *.jsonl *.csv *.tsv *.txt *.dat *.log *.zip);;"
@@ -98,6 +101,10 @@ class ImportFlow(QObject):
         job = self.context.start("Downloading HetRec Last.fm 2K", lambda token, report: importing.download_hetrec(
             self.store, url, dest, token=token, report=report), IMPORT_CANCEL)
         if job is not None:
+            # "[Errno -2] Name or service not known" means nothing to most people: say what it is, and
+            # the way round it.
+            job.failure_text = lambda exc: (OFFLINE.format(file=download.HETREC_FILE_NAME, url=url)
+                                            if importing.offline(exc) else None)
             self._follow_import(job)
         return job
 

@@ -25,8 +25,8 @@ from __future__ import annotations
 import logging
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
@@ -88,6 +88,8 @@ class Job(QObject):
         self.cancel_question: str | None = None
         self.stop: Callable[[], None] | None = None
         self.result_text: str | None = None   # the status bar's last word on it, when "done" would mislead
+        # What to tell the person when it fails, when the exception's own text would not help (None: as usual).
+        self.failure_text: Callable[[BaseException], str | None] | None = None
 
     def cancel(self) -> None:
         self.token.stop()
@@ -242,7 +244,8 @@ class JobRunner(QObject):
             job.cancelled.emit()
         else:
             exc, details = payload
-            failure = JobFailure(job.name, _message(job.name, exc), details, exc)
+            message = (job.failure_text(exc) if job.failure_text else None) or _message(job.name, exc)
+            failure = JobFailure(job.name, message, details, exc)
             _log.error("%s\n%s", failure.message, details)
             job.failed.emit(failure)
             self.failed.emit(failure)

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QApplication, QHBoxLayout, QListWidget, QListWidgetItem, QMainWindow,
-                               QMessageBox, QStackedWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QApplication, QHBoxLayout, QListWidget, QListWidgetItem, QMainWindow, QMessageBox,
+                               QStackedWidget, QVBoxLayout, QWidget)
 
 from musicrec_gui import APP_ID, APP_NAME, __version__
 from musicrec_gui.core import library
@@ -22,12 +22,12 @@ from musicrec_gui.core.workflows import importing, training
 from musicrec_gui.ui import settings as options
 from musicrec_gui.ui.context import STATUS_MS, AppContext
 from musicrec_gui.ui.dialogs.about import AboutDialog
+from musicrec_gui.ui.gc_on_gui_thread import GuiThreadCollector
 from musicrec_gui.ui.icons import app_icon, icon, retheme, set_icon
 from musicrec_gui.ui.importing import ImportFlow
 from musicrec_gui.ui.jobs import Job, JobFailure, JobRunner
 from musicrec_gui.ui.log import LogDialog, install_excepthook, log_buffer
-from musicrec_gui.ui.gc_on_gui_thread import GuiThreadCollector
-from musicrec_gui.ui.model_state import ModelGate
+from musicrec_gui.ui.model_state import ModelGate, with_listening
 from musicrec_gui.ui.pages.artists_page import ArtistsPage
 from musicrec_gui.ui.pages.for_you_page import ForYouPage
 from musicrec_gui.ui.pages.library_page import LibraryPage
@@ -39,7 +39,7 @@ from musicrec_gui.ui.pages.welcome_page import WelcomePage
 from musicrec_gui.ui.settings import Settings
 from musicrec_gui.ui.widgets.banner import MessageBanner
 from musicrec_gui.ui.widgets.job_status import JobStatus
-from musicrec_gui.ui.widgets.text import restyle_secondary
+from musicrec_gui.ui.widgets.text import restyle_secondary, wrap_tooltips
 
 # Sidebar entries: key, title, icon.  Ctrl+1… follow this order.
 PAGES = (("library", "Library", "library"), ("train", "Train", "train"), ("artists", "Artists", "artists"),
@@ -92,6 +92,7 @@ class MainWindow(QMainWindow):
         self.job_status = JobStatus(self.runner)
         self.statusBar().addPermanentWidget(self.job_status)
 
+        wrap_tooltips(self)
         self._restore_state()
         self.load_saved_model()
         self.refresh()
@@ -299,7 +300,9 @@ class MainWindow(QMainWindow):
 
         if registry.active_id() is None or self.runner.busy:
             return None
-        job = self.runner.start("Loading the saved model", lambda token, report: training.load_active())
+        store = self.store
+        job = self.runner.start("Loading the saved model",
+                                lambda token, report: with_listening(training.load_active(), store))
         job.succeeded.connect(lambda loaded: self.models.set_model(*loaded) if loaded[0] is not None else None)
         return job
 
@@ -350,7 +353,7 @@ def run_app(argv: list[str]) -> int:
     app.setWindowIcon(app_icon())
     log_buffer()
     install_excepthook()
-    collector = GuiThreadCollector(parent=app)  # noqa: F841  (lives as long as the app)
+    collector = GuiThreadCollector(parent=app)   # lives as long as the app
     try:
         store = Store.open()
     except StoreError as exc:
@@ -370,6 +373,7 @@ def run_app(argv: list[str]) -> int:
         window.close()
         return 0
     window.show()
+    QTimer.singleShot(0, collector.freeze_startup_objects)
     if os.environ.get("MUSICREC_EXIT_WHEN_SHOWN"):   # bench/startup.py: time to a visible window
         QTimer.singleShot(0, lambda: (print("window-shown", flush=True), window.close()))
     return app.exec()

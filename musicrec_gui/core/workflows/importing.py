@@ -7,6 +7,8 @@ music the community data knows.
 """
 from __future__ import annotations
 
+import errno
+import socket
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -131,6 +133,26 @@ def download_hetrec(store: Store, url: str, dest: Path, *, token: StopToken | No
     reports = importer.import_planned(store, importer.plan_import([dest]), library.DEFAULT_PERSON, token, report)
     people = store.people()
     return outcome(store, reports, people[0] if people else None, "HetRec Last.fm 2K imported")
+
+
+# The errors that mean "this computer is not online", as opposed to a server that answers badly.
+_OFFLINE_ERRNOS = frozenset({errno.ENETUNREACH, errno.ENETDOWN, errno.EHOSTUNREACH})
+
+
+def offline(exc: BaseException | None) -> bool:
+    """Whether a download failed because this computer is not online: no name lookup, no route.
+
+    Looks through the exception's causes (``DownloadError`` ← ``URLError`` ← the socket error).
+    """
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        for candidate in (exc, getattr(exc, "reason", None)):   # URLError keeps the socket error as .reason
+            if isinstance(candidate, socket.gaierror) or (
+                    isinstance(candidate, OSError) and candidate.errno in _OFFLINE_ERRNOS):
+                return True
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 def undo(store: Store, source_id: int, *, token: StopToken | None = None,

@@ -10,13 +10,13 @@ import csv
 import html
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout,
-                               QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QHeaderView,
+                               QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from musicrec_gui.core import formats
-from musicrec_gui.core.text import display_name
 from musicrec_gui.core.formats.base import Source
-from musicrec_gui.ui.widgets.text import secondary
+from musicrec_gui.core.text import display_name
+from musicrec_gui.ui.widgets.text import secondary, wrap_tooltips
 
 PREVIEW_ROWS = 20
 DELIMITERS = {",": "Comma ( , )", ";": "Semicolon ( ; )", "\t": "Tab", "|": "Pipe ( | )"}
@@ -91,6 +91,7 @@ class ColumnMappingDialog(QDialog):
         self._show(header, rows, guess=True)
         self.delimiter.currentIndexChanged.connect(self._resplit)
         self.has_header.toggled.connect(self._resplit)
+        wrap_tooltips(self)
 
     # -- result ------------------------------------------------------------------
     def column(self, role: str) -> int | None:
@@ -99,7 +100,7 @@ class ColumnMappingDialog(QDialog):
     def set_column(self, role: str, index: int | None) -> None:
         self.combos[role].setCurrentIndex(self.combos[role].findData(index))
 
-    def mapping(self) -> "formats.ColumnMapping":
+    def mapping(self) -> formats.ColumnMapping:
         artist = self.column("artist")
         return formats.ColumnMapping(
             delimiter=self.delimiter.currentData(), has_header=self.has_header.isChecked(),

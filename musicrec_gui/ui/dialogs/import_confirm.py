@@ -11,15 +11,15 @@ import os
 from dataclasses import replace
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHeaderView, QLabel,
-                               QPushButton, QStyle, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHeaderView, QLabel, QPushButton,
+                               QStyle, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from musicrec_gui.core.formats.base import Format
 from musicrec_gui.core.importer import PlannedSource
 from musicrec_gui.core.library import DEFAULT_PERSON
 from musicrec_gui.core.text import display_name
 from musicrec_gui.core.workflows.importing import ImportPlan
-from musicrec_gui.ui.widgets.text import secondary
+from musicrec_gui.ui.widgets.text import secondary, tip_text, wrap_tooltips
 
 
 def kind_text(item: PlannedSource) -> str:
@@ -79,6 +79,7 @@ class ImportConfirmDialog(QDialog):
         layout.addWidget(self.buttons)
         self.resize(self.fontMetrics().horizontalAdvance("x") * 100, self.fontMetrics().height() * 24)
         self._fill()
+        wrap_tooltips(self)
 
     def planned(self) -> list[PlannedSource]:
         return list(self.plan.planned)
@@ -103,12 +104,12 @@ class ImportConfirmDialog(QDialog):
             kind = QTableWidgetItem(kind_text(item))
             if item.error:
                 kind.setIcon(warning)
-                kind.setToolTip(display_name(item.error))
-                name.setToolTip(display_name(item.error))
+                kind.setToolTip(tip_text(display_name(item.error)))
+                name.setToolTip(tip_text(display_name(item.error)))
             elif item.ignored:
                 for cell in (name, label, kind):
                     cell.setForeground(self.palette().placeholderText())
-                    cell.setToolTip(f"Skipped: {item.ignored}")
+                    cell.setToolTip(tip_text(f"Skipped: {item.ignored}"))
             for column, cell in enumerate((name, label, kind)):
                 self.table.setItem(row, column, cell)
             self.table.removeCellWidget(row, 2)

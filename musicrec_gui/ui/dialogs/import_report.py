@@ -6,8 +6,8 @@ import textwrap
 from pathlib import PurePath
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHeaderView, QLabel, QStyle, QTreeWidget,
-                               QTreeWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHeaderView, QLabel, QStyle, QTreeWidget, QTreeWidgetItem,
+                               QVBoxLayout, QWidget)
 
 from musicrec_gui.core.importer import SourceReport
 from musicrec_gui.core.text import display_name

@@ -15,8 +15,8 @@ from PySide6.QtWidgets import (QFrame, QGroupBox, QHBoxLayout, QLabel, QScrollAr
                                QWidget)
 
 from musicrec_gui.core.workflows.listening import MIN_LISTENERS
-from musicrec_gui.ui.pages.explore_page import ExplorePage
 from musicrec_gui.ui.explore.toggle import Toggle
+from musicrec_gui.ui.pages.explore_page import ExplorePage
 from musicrec_gui.ui.widgets.bias_chart import BiasBars
 from musicrec_gui.ui.widgets.results_table import ResultsTable, columns_of, row_search_keys
 from musicrec_gui.ui.widgets.text import heading, secondary

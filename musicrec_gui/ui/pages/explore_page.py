@@ -14,7 +14,7 @@ fixed height, so notes never move the controls below.
 """
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from PySide6.QtWidgets import QWidget
 

@@ -11,9 +11,8 @@ from datetime import datetime
 from pathlib import PurePath
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QComboBox, QFrame, QGridLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
-                               QLineEdit, QMessageBox, QPushButton, QSplitter, QTableWidget,
-                               QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QFrame, QGridLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
+                               QMessageBox, QPushButton, QSplitter, QTableWidget, QToolButton, QVBoxLayout, QWidget)
 
 from musicrec_gui.core import library
 from musicrec_gui.core.store import SourceRow, Store
@@ -24,16 +23,22 @@ from musicrec_gui.ui.icons import set_icon
 from musicrec_gui.ui.widgets.bar_list import BarList
 from musicrec_gui.ui.widgets.month_chart import MonthChart
 from musicrec_gui.ui.widgets.sortable_item import SortableItem
-from musicrec_gui.ui.widgets.text import heading, scaled_font, secondary
+from musicrec_gui.ui.widgets.text import heading, scaled_font, secondary, tip_text
 
 HISTORY_COLUMNS = ("Date", "File", "Format", "Listener", "Added", "Skipped", "")
 UNDO_COLUMN = len(HISTORY_COLUMNS) - 1
-CARDS = (("people", "people", "People: personal listening histories imported"),
-         ("community_listeners", "community listeners", "Listeners from community datasets such as HetRec"),
-         ("artists", "artists", "Different artists in the library"),
-         ("listens", "listens", "Single plays with a time, from personal exports (what the month chart counts)"),
-         ("plays", "plays", "All play counts added up: listens, plus the totals community datasets give "
-                            "per listener and artist (what training learns from)"))
+# key, caption, a few words under it, the full story on hover.  "listens" and "plays" differ:
+# a listen is one timed play from a personal export; plays also count the totals community
+# datasets give per listener and artist.
+CARDS = (("people", "people", "your histories", "People whose own listening histories are imported"),
+         ("community_listeners", "community listeners", "from datasets",
+          "Listeners from community datasets such as HetRec"),
+         ("artists", "artists", "", "Different artists in the library"),
+         ("listens", "listens", "timed, yours",
+          "Single plays with a time, from personal exports: what the month chart counts"),
+         ("plays", "plays", "all counts, trained on",
+          "Every play count added up: your listens plus the totals community datasets give per "
+          "listener and artist. Training learns from these."))
 
 
 @dataclass(frozen=True)
@@ -65,17 +70,19 @@ def _person_view(store: Store, person: str) -> _PersonView:
 
 
 class StatCard(QFrame):
-    """A big number with a caption under it."""
+    """A big number with a caption under it, and a short note on what it counts."""
 
-    def __init__(self, caption: str, parent: QWidget | None = None) -> None:
+    def __init__(self, caption: str, note: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.value = QLabel("0", alignment=Qt.AlignmentFlag.AlignCenter)
         self.value.setFont(scaled_font(self.value, 1.5, bold=True))
         self.caption = QLabel(caption, alignment=Qt.AlignmentFlag.AlignCenter)
+        self.note = secondary(QLabel(note, alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True))
         layout = QVBoxLayout(self)
         layout.addWidget(self.value)
         layout.addWidget(self.caption)
+        layout.addWidget(self.note)
 
     def set_value(self, value: int) -> None:
         self.value.setText(f"{value:,}")
@@ -112,9 +119,9 @@ class LibraryPage(QWidget):
         top.addWidget(import_button)
         top.addWidget(community_button)
 
-        self.cards = {key: StatCard(caption) for key, caption, _ in CARDS}
+        self.cards = {key: StatCard(caption, note) for key, caption, note, _ in CARDS}
         cards = QHBoxLayout()
-        for (_, _, tip), card in zip(CARDS, self.cards.values()):
+        for (_, _, _, tip), card in zip(CARDS, self.cards.values()):
             card.setToolTip(tip)
             cards.addWidget(card)
 
@@ -145,6 +152,8 @@ class LibraryPage(QWidget):
         header = self.history.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.history.setTextElideMode(Qt.TextElideMode.ElideMiddle)   # the end of a path tells files apart
+        self.history.setWordWrap(False)
         self.history.setSortingEnabled(True)
         self.history.cellDoubleClicked.connect(self._row_activated)
         self.history.setToolTip("Double-click an import to see its report")
@@ -229,16 +238,18 @@ class LibraryPage(QWidget):
         for row, source in enumerate(sources):
             skipped = sum(source.skipped.values()) + source.malformed
             when = _local_time(source.imported_at)
-            listener = source.listener or ("community" if source.role == "community" else "")
+            listener = display_name(source.listener) if source.listener else (
+                "community" if source.role == "community" else "")
+            shown_path = display_name(short_path(source.path))
             cells = [
                 SortableItem(when, (source.imported_at, source.id)),
-                SortableItem(short_path(source.path), short_path(source.path).lower()),
+                SortableItem(shown_path, shown_path.lower()),
                 SortableItem(source.format_label, source.format_label.lower()),
                 SortableItem(listener, listener.lower()),
                 SortableItem(f"{source.added:,}", source.added),
                 SortableItem(f"{skipped:,}", skipped),
             ]
-            cells[1].setToolTip(source.path)
+            cells[1].setToolTip(tip_text(display_name(source.path)))
             for column, item in enumerate(cells):
                 item.setData(Qt.ItemDataRole.UserRole, source.id)
                 if column >= 4:

@@ -56,8 +56,8 @@ class MapPage(ExplorePage):
         self.method = "PCA"
         self.coords = np.zeros((0, 2))
         self._coords_model = None          # the model ``coords`` belong to
-        self._index_model = None           # the model the search index was built for
         self.tsne_job: Job | None = None
+        self._norm_points = None           # (model, _Points) waiting for the norm tab to be shown
         self.cancel_confirm = None   # the "stop t-SNE?" question while it is open
 
         self.search = ArtistSearchField()
@@ -94,8 +94,10 @@ class MapPage(ExplorePage):
         self.views.setDocumentMode(True)
         self.views.addTab(self.map, "Map")
         self.views.addTab(self.norm_plot, "Norm vs listeners")
-        self.views.setTabToolTip(1, "Each artist's embedding length against its listener count: "
+        self.views.setTabToolTip(1, "Each artist's embedding length against its listener count:\n"
                                     "popular artists get longer vectors")
+        self.views.currentChanged.connect(lambda _index: self._draw_norms()
+                                          if self.views.currentWidget() is self.norm_plot else None)
         hint = QLabel("Hover over a point for details; click it to see similar artists; drag to pan, "
                       "scroll to zoom.", wordWrap=True)
         secondary(hint)
@@ -114,17 +116,28 @@ class MapPage(ExplorePage):
 
     def refresh(self) -> None:
         """Coordinates (PCA once per model), colours and the search index off the GUI thread, then draw."""
-        model, listening = self.model, self.listening
+        model, listening, models = self.model, self.listening, self.context.models
         coords = self.coords if self._coords_model is model else None
-        index = self.search.index if self._index_model is model else None
 
         def points() -> _Points:
             categories, plays = categories_of(listening)
             return _Points(projection.pca_2d(model.artist_emb) if coords is None else coords, categories, plays,
-                           explore.embedding_norms(model),
-                           SearchIndex.build(model.artist_names, model.artist_listeners) if index is None else index)
+                           explore.embedding_norms(model), models.search_index(model))
 
         self.compute("points", points, lambda found: self._draw(model, found))
+
+    def _draw_norms(self) -> None:
+        """The second tab, drawn when it is first looked at (its points cost as much as the map's)."""
+        if self._norm_points is None:
+            return
+        model, points = self._norm_points
+        self._norm_points = None
+        norms = points.norms
+        self.norm_plot.set_points(norms.listeners, norms.norms, points.categories, list(model.artist_names),
+                                  points.plays)
+        decade_ticks(self.norm_plot.plot.getAxis("bottom"), 1, int(norms.listeners.max(initial=1)))
+        if self.map.highlighted() is not None:
+            self.norm_plot.highlight(self.map.highlighted(), zoom=False)
 
     def categories(self) -> tuple[np.ndarray, np.ndarray]:
         """(category per artist, the person's plays per artist)."""
@@ -135,15 +148,14 @@ class MapPage(ExplorePage):
             return
         self.coords, self._coords_model = points.coords, model
         self.search.set_index(points.index)
-        self._index_model = model
         highlighted = self.map.highlighted()
         names = list(model.artist_names)
         listeners = model.artist_listeners
         self.map.set_points(self.coords[:, 0], self.coords[:, 1], np.log1p(listeners), points.categories, names,
                             listeners, points.plays)
-        norms = points.norms
-        self.norm_plot.set_points(norms.listeners, norms.norms, points.categories, names, points.plays)
-        decade_ticks(self.norm_plot.plot.getAxis("bottom"), 1, int(norms.listeners.max(initial=1)))
+        self._norm_points = (model, points)
+        if self.views.currentWidget() is self.norm_plot:
+            self._draw_norms()
         if self.tsne_job is None:
             self.note.setText(METHOD_NOTES[self.method])
         if highlighted is not None:
@@ -160,7 +172,8 @@ class MapPage(ExplorePage):
         index = int(found[0])
         self.search.setText(display_name(str(self.model.artist_names[index])))
         self.map.highlight(index)
-        self.norm_plot.highlight(index, zoom=False)
+        if self.norm_plot.count() == self.model.n_artists:   # else marked when that tab is first drawn
+            self.norm_plot.highlight(index, zoom=False)
         return index
 
     def reset_view(self) -> None:

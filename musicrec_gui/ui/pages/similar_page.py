@@ -19,8 +19,8 @@ import numpy as np
 import pandas as pd
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QSpinBox, QToolButton, \
-    QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QGroupBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QSpinBox, QToolButton,
+                               QVBoxLayout, QWidget)
 
 from musicrec_gui.core.engine import explore
 from musicrec_gui.core.suggest import did_you_mean
@@ -151,7 +151,7 @@ class SimilarPage(ExplorePage):
 
     def refresh(self) -> None:
         """Read the person's plays and build the search index (off the GUI thread), then show the artist."""
-        model, listening = self.model, self.listening
+        model, listening, models = self.model, self.listening, self.context.models
         new_model = not self._ready
         previous = self.history.current()
         asked = self._asked
@@ -159,7 +159,7 @@ class SimilarPage(ExplorePage):
         def setup() -> _Setup:
             your_plays = listening.plays_per_artist(listening.first_person())
             start = previous if previous and explore.find_artists(model, previous).size == 1 else None
-            return _Setup(SearchIndex.build(model.artist_names, model.artist_listeners), your_plays,
+            return _Setup(models.search_index(model), your_plays,
                           start or _default_artist(model, listening, your_plays))
 
         self.compute("setup", setup, lambda found: self._set_up(model, found, new_model, asked))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QGroupBox, QHBoxLayout, QLabel, QPushButton, QScrollArea, QSizePolicy, QStackedWidget,
                                QTabWidget, QVBoxLayout, QWidget)
@@ -25,6 +25,7 @@ from musicrec_gui.core.workflows import training
 from musicrec_gui.ui import settings as options
 from musicrec_gui.ui.icons import set_icon
 from musicrec_gui.ui.jobs import Job
+from musicrec_gui.ui.model_state import with_listening
 from musicrec_gui.ui.training.device_probe import DeviceProbe
 from musicrec_gui.ui.training.dim_panel import DimPanel
 from musicrec_gui.ui.training.empty_state import EmptyState
@@ -55,6 +56,7 @@ class TrainPage(QWidget):
         self._lr_record: dict | None = None    # travel into the next saved model
         self._dim_record: dict | None = None
         self._shown_model = None      # the model whose record the run panel shows
+        self._record_pending = False  # that record is still to be drawn (the page was hidden)
         self._devices_known = False
         self._has_plays = False
 
@@ -111,6 +113,7 @@ class TrainPage(QWidget):
         context.models.changed.connect(self._model_changed)
         context.store_changed.connect(self.refresh)
         self.form.changed.connect(self._describe_size_search)
+        self.form.changed.connect(lambda: self.dim_panel.settings_changed(self.form.settings().dim))
         self._describe_size_search()
         self.refresh()
 
@@ -184,6 +187,7 @@ class TrainPage(QWidget):
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
+        self._show_record()
         self.refresh()
         if not self._devices_known:
             self._detect_devices()
@@ -372,14 +376,15 @@ class TrainPage(QWidget):
 
     # -- saved models ---------------------------------------------------------------------------
     def use_model(self, model_id: str) -> Job | None:
-        job = self._start("Loading the model", lambda token, report: training.use(model_id))
+        store = self.store
+        job = self._start("Loading the model", lambda token, report: with_listening(training.use(model_id), store))
         if job is not None:
             job.succeeded.connect(self._model_loaded)
         return job
 
     def _model_loaded(self, loaded) -> None:
-        model, model_id = loaded
-        self.context.models.set_model(model, model_id)
+        model, model_id, listening = loaded
+        self.context.models.set_model(model, model_id, listening)
         self.context.notice.emit(f"Model “{model.name or model_id}” is now in use.")
 
     def delete_model(self, model_id: str) -> None:
@@ -397,8 +402,18 @@ class TrainPage(QWidget):
         self._list_models()
         if model is None or model is self._shown_model or self._stop is not None:
             return   # nothing to show, already shown, or a run of this page is on screen
-        # A model chosen from the list or loaded at start-up: show how it was trained.
+        # A model chosen from the list or loaded at start-up: show how it was trained — when the page
+        # is on screen, and on the next turn of the event loop (not on top of the pages' own work).
         self._shown_model = model
+        self._record_pending = True
+        if self.isVisible():
+            QTimer.singleShot(0, self._show_record)
+
+    def _show_record(self) -> None:
+        model = self._shown_model
+        if not self._record_pending or model is None:
+            return
+        self._record_pending = False
         self.run_panel.show_record(model)
         record = model.lr_finder
         if record and record.get("lrs"):

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QMessageBox, QPushButton,
                                QTableWidget, QVBoxLayout, QWidget)
 
+from musicrec_gui.core.text import display_name
 from musicrec_gui.ui.training.summary_card import metric_text
 from musicrec_gui.ui.widgets.sortable_item import SortableItem
 from musicrec_gui.ui.widgets.text import secondary
@@ -85,12 +86,13 @@ class ModelsPanel(QWidget):
             evaluation = info.evaluation or {}
             cells = (
                 SortableItem("✓" if info.id == in_use else "", info.id == in_use),
-                SortableItem(info.name),
+                SortableItem(display_name(info.name)),
                 SortableItem(local_time(info.created), info.created),
                 SortableItem(f"{info.n_listeners:,} × {info.n_artists:,}", info.n_listeners * info.n_artists, True),
                 *(SortableItem(metric_text(evaluation.get(key)), _sort_key(evaluation.get(key)), True)
                   for key in ("recall_at_20", "ndcg_at_20", "rmse")),
             )
+            cells[1].setToolTip(f"{display_name(info.name)}\n{info.id}")   # a long name is cut in the column
             for column, cell in enumerate(cells):
                 cell.setData(Qt.ItemDataRole.UserRole, info.id)
                 if info.id == in_use:

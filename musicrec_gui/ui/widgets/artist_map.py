@@ -65,7 +65,7 @@ class PointCloud(PaletteAwareChart):
         self._hover_index: int | None = None
         self._highlighted: int | None = None
 
-        self.plot = pg.PlotWidget()
+        self.plot = pg.PlotWidget(enableMenu=False)   # no context menu (and none built: quicker)
         quiet_plot(self.plot)
         item = self.plot.getPlotItem()
         self.scatters: list[pg.ScatterPlotItem] = []   # one per CHUNK points, in drawing order
@@ -127,28 +127,31 @@ class PointCloud(PaletteAwareChart):
         return sum(len(scatter.data) for scatter in self.scatters)
 
     def _draw_points(self) -> None:
-        # "Other" first, the person's artists last, so these stay on top of the crowd.
-        order = np.argsort(self._categories != OTHER, kind="stable")
-        brushes = np.empty(3, dtype=object)
-        brushes[:] = self._brushes()
-        chunks = [order[start:start + CHUNK] for start in range(0, len(order), CHUNK)]
+        # "Other" first, the person's artists last, so these stay on top of the crowd. Each item
+        # holds points of one category, so it gets one brush (per-point brushes cost pyqtgraph a
+        # Python call per point).
+        brushes = self._brushes()
+        chunks = []
+        for category in (OTHER, RECOMMENDED, IN_LIBRARY):
+            members = np.flatnonzero(self._categories == category)
+            chunks += [(category, members[start:start + CHUNK]) for start in range(0, len(members), CHUNK)]
         while len(self.scatters) < len(chunks):
-            scatter = pg.ScatterPlotItem(pxMode=True, symbol="o")
+            scatter = pg.ScatterPlotItem(pxMode=True, symbol="o", pen=None)
             self.plot.getPlotItem().addItem(scatter)
             self.scatters.append(scatter)
-        for scatter in self.scatters[len(chunks):]:
-            scatter.clear()
-        for scatter in self.scatters[:len(chunks)]:
+        for scatter in self.scatters:
             scatter.clear()   # no old points may show beside new ones while the chunks come in
-        self._pending_chunks = [(scatter, self._x[part], self._y[part], self._sizes[part],
-                                 brushes[self._categories[part]]) for scatter, part in zip(self.scatters, chunks)]
+        for z, scatter in enumerate(self.scatters):
+            scatter.setZValue(z * 1e-3)   # drawing order follows the chunks: other, recommended, yours
+        self._pending_chunks = [(scatter, self._x[part], self._y[part], self._sizes[part], brushes[category])
+                                for scatter, (category, part) in zip(self.scatters, chunks)]
         self._draw_next_chunk()
 
     def _draw_next_chunk(self) -> None:
         if not self._pending_chunks:
             return
-        scatter, x, y, sizes, brushes = self._pending_chunks.pop(0)
-        scatter.setData(x=x, y=y, size=sizes, brush=brushes, pen=None)
+        scatter, x, y, sizes, brush = self._pending_chunks.pop(0)
+        scatter.setData(x=x, y=y, size=sizes, brush=brush, pen=None)
         if self._pending_chunks:
             self._chunk_timer.start()
 

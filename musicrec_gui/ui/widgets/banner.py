@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import (QFrame, QGraphicsDropShadowEffect, QHBoxLayout, QLabel, QPushButton, QStyle,
-                               QToolButton, QWidget)
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QStyle, QToolButton, QWidget
 
 NOTICE_MS = 8000   # how long a notice stays
 
@@ -53,10 +52,10 @@ class MessageBanner(QFrame):
         """Float over the bottom of ``host`` (out of any layout), following its size."""
         self._host = host
         self.setParent(host)
-        shadow = QGraphicsDropShadowEffect(self)
-        shadow.setBlurRadius(self.fontMetrics().height())
-        shadow.setOffset(0, 2)
-        self.setGraphicsEffect(shadow)
+        # A raised panel reads as floating; a drop-shadow effect would re-render the strip
+        # off-screen at every repaint.
+        self.setFrameShadow(QFrame.Shadow.Raised)
+        self.setLineWidth(2)
         host.installEventFilter(self)
 
     def show_error(self, message: str) -> None:

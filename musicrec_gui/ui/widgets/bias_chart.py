@@ -27,7 +27,7 @@ class BiasBars(PaletteAwareChart):
         super().__init__(parent)
         self.top_n = top_n
         self._shown: list[tuple[str, float]] = []   # top to bottom
-        self.plot = pg.PlotWidget()
+        self.plot = pg.PlotWidget(enableMenu=False)   # no context menu (and none built: quicker)
         quiet_plot(self.plot)
         self.plot.setMouseEnabled(x=False, y=False)
         item = self.plot.getPlotItem()

@@ -5,6 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
+from musicrec_gui.ui.widgets.text import tip_text
+
 
 class ElidedLabel(QLabel):
     def __init__(self, text: str = "", mode: Qt.TextElideMode = Qt.TextElideMode.ElideRight,
@@ -46,4 +48,4 @@ class ElidedLabel(QLabel):
         tips = [self._full] if shown != self._full else []
         if self._tip:
             tips.append(self._tip)
-        self.setToolTip("\n\n".join(tips))
+        self.setToolTip(tip_text("\n\n".join(tips)))

@@ -45,7 +45,7 @@ class LrFinderPlot(PaletteAwareChart):
         self._chosen: float | None = None
         self._suggestion: float | None = None
 
-        self.plot = pg.PlotWidget()
+        self.plot = pg.PlotWidget(enableMenu=False)   # no context menu (and none built: quicker)
         quiet_plot(self.plot)
         self.plot.setMouseEnabled(x=False, y=False)   # a click picks a rate; no panning to get lost in
         self.plot.setToolTip("Click to choose a learning rate")

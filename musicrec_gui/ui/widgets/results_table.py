@@ -25,9 +25,16 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QLineEdit,
 from musicrec_gui.core.text import display_name
 from musicrec_gui.ui.widgets.csv_export import safe_cell
 from musicrec_gui.ui.widgets.search_key import search_key
+from musicrec_gui.ui.widgets.text import tip_text
 from musicrec_gui.ui.widgets.text import secondary
 
 KINDS = ("int", "float", "text", "bool")
+DISPLAY, TOOLTIP = Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole
+ALIGNMENT, USER = Qt.ItemDataRole.TextAlignmentRole, Qt.ItemDataRole.UserRole
+_ANSWERED = frozenset((DISPLAY, TOOLTIP, ALIGNMENT, USER))
+_ALIGN = {"int": int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+          "float": int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+          "bool": int(Qt.AlignmentFlag.AlignCenter)}
 
 
 @dataclass(frozen=True)
@@ -112,23 +119,20 @@ class FrameModel(QAbstractTableModel):
     def columnCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.columns)
 
-    def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
+    def data(self, index: QModelIndex, role=DISPLAY):
+        # Called for many roles of every visible cell at every repaint: roles we do not answer
+        # return at once, and the roles are plain module constants (a Qt enum lookup per call adds up).
+        if role not in _ANSWERED or not index.isValid():
             return None
         column = self.columns[index.column()]
         value = self._values[index.column()][self.view[index.row()]]
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == DISPLAY:
             return format_cell(value, column.kind)
-        if role == Qt.ItemDataRole.ToolTipRole and column.kind == "text":
-            return format_cell(value, column.kind)   # names cut off by a narrow column
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            if column.kind in ("int", "float"):
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            if column.kind == "bool":
-                return int(Qt.AlignmentFlag.AlignCenter)
-        if role == Qt.ItemDataRole.UserRole:
-            return _plain(value)
-        return None
+        if role == TOOLTIP:   # names cut off by a narrow column, in full
+            return tip_text(format_cell(value, column.kind)) if column.kind == "text" else None
+        if role == ALIGNMENT:
+            return _ALIGN.get(column.kind)
+        return _plain(value)   # USER
 
     def headerData(self, section: int, orientation, role=Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:

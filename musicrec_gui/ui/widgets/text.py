@@ -2,11 +2,15 @@
 HiDPI), secondary text that stays readable, and core messages turned into sentences."""
 from __future__ import annotations
 
+import textwrap
+
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtGui import Qt as GuiQt   # mightBeRichText lives in QtGui's Qt namespace
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 MIN_CONTRAST = 4.5          # WCAG AA for normal text
+TIP_WIDTH = 60              # characters per tooltip line: Qt does not wrap plain tooltips
 _SECONDARY = "musicrecSecondary"
 
 
@@ -30,6 +34,22 @@ def heading(text: str, factor: float = 1.6) -> QLabel:
     label = QLabel(text)
     label.setFont(scaled_font(label, factor, bold=True))
     return label
+
+
+def tip_text(text: str, width: int = TIP_WIDTH) -> str:
+    """A tooltip wrapped to ``width`` characters a line (its own line breaks kept): an unwrapped
+    sentence becomes a strip across the screen that covers what it explains."""
+    if GuiQt.mightBeRichText(text):
+        return text
+    return "\n".join(textwrap.fill(line, width) if len(line) > width else line for line in text.split("\n"))
+
+
+def wrap_tooltips(root: QWidget) -> None:
+    """``tip_text`` for every tooltip under ``root`` (call it once a page or window is built)."""
+    for widget in [root, *root.findChildren(QWidget)]:
+        tip = widget.toolTip()
+        if tip and max(len(line) for line in tip.split("\n")) > TIP_WIDTH:
+            widget.setToolTip(tip_text(tip))
 
 
 def contrast(a: QColor, b: QColor) -> float:
