@@ -266,7 +266,7 @@ class LibraryPage(QWidget):
         set_icon(button, "undo")
         button.setText("Undo")
         button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        button.setToolTip(f"Remove everything this import added ({PurePath(source.path).name})")
+        button.setToolTip(tip_text(f"Remove everything this import added ({display_name(PurePath(source.path).name)})"))
         button.setProperty("source_id", source.id)
         button.clicked.connect(lambda: self.ask_undo(source))
         return button
