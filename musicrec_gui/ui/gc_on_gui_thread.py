@@ -41,7 +41,8 @@ class GuiThreadCollector(QObject):
 
     def freeze_startup_objects(self) -> None:
         """Call once the window is built and shown: what exists now is never collected again (it is
-        not garbage, and what refcounting frees is still freed)."""
+        not garbage, and what refcounting frees is still freed).  The app calls it once more when
+        the event loop has ended, so the interpreter's final collection has nothing to walk."""
         gc.freeze()
 
     def stop(self) -> None:

@@ -97,7 +97,7 @@ def _skip_if_no_plays(item: PlannedSource, token: StopToken | None) -> PlannedSo
         return item   # the import itself will report what is wrong with it
     rows = sum(skipped.values())
     why = "; ".join(NO_PLAYS_WHY.get(reason, reason) for reason in skipped) or "no plays in it"
-    return replace(item, ignored=f"{why} ({count_text(rows, 'row')})")
+    return replace(item, ignored=f"{why}: {count_text(rows, 'row')}")
 
 
 def outcome(store: Store, reports: list[SourceReport], person: str | None,
