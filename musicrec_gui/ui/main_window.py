@@ -18,6 +18,7 @@ from musicrec_gui import APP_ID, APP_NAME, __version__
 from musicrec_gui.core import library
 from musicrec_gui.core.errors import StoreError
 from musicrec_gui.core.store import Store
+from musicrec_gui.core.text import display_name
 from musicrec_gui.core.workflows import importing, training
 from musicrec_gui.ui import settings as options
 from musicrec_gui.ui.context import STATUS_MS, AppContext
@@ -303,8 +304,15 @@ class MainWindow(QMainWindow):
         store = self.store
         job = self.runner.start("Loading the saved model",
                                 lambda token, report: with_listening(training.load_active(), store))
-        job.succeeded.connect(lambda loaded: self.models.set_model(*loaded) if loaded[0] is not None else None)
+        job.succeeded.connect(lambda loaded: self._saved_model_loaded(job, loaded))
         return job
+
+    def _saved_model_loaded(self, job: Job, loaded: tuple) -> None:
+        model = loaded[0]
+        if model is None:
+            return
+        self.models.set_model(*loaded)
+        job.result_text = f"Using the saved model “{display_name(model.name or loaded[1])}”"
 
     def _restore_state(self) -> None:
         geometry = self.settings.get(options.WINDOW_GEOMETRY)

@@ -3,8 +3,9 @@
 For looking at the app without a display (and for documentation). Written:
 welcome.png, library.png, import-report.png, train.png, and with a trained
 model (the active saved one is loaded at start-up) artists.png, similar.png,
-for-you.png, map.png and train-saved-models.png — or needs-model.png without
-one.  With data to train on, train-running.png catches a short training run
+for-you.png, map.png and train-saved-models.png (and train-learning-rate.png
+when the model was trained after a learning-rate sweep) — or needs-model.png
+without one.  With data to train on, train-running.png catches a short training run
 half-way (curves growing, Stop enabled); that run is cancelled, so nothing is
 saved and the model in use stays.
 """
@@ -88,6 +89,9 @@ def take_screenshots(window, folder: Path, size: tuple[int, int] = DEFAULT_SIZE)
     window.show_page("train")
     _wait(window)
     _save(window, folder / "train.png", written)
+    if model is not None and model.lr_finder:
+        window.train.tabs.setCurrentWidget(window.train.lr_panel)
+        _save(window, folder / "train-learning-rate.png", written)
     if model is not None:
         window.train.tabs.setCurrentWidget(window.train.models_panel)
         _save(window, folder / "train-saved-models.png", written)
@@ -112,9 +116,10 @@ def _explore_screenshots(window, model, folder: Path, written: list[Path]) -> No
     _wait(window)
     _save(window, folder / "for-you.png", written)
     window.show_page("map")
+    map_page = window.pages["map"].ensure_page()
     _wait(window)
+    _wait(window, lambda: map_page.map.drawn() == map_page.map.count())   # points come in chunks
     if artist:
-        map_page = window.pages["map"].ensure_page()
         map_page.find(artist)
         map_page.reset_view()   # the whole map, with the artist marked
     _save(window, folder / "map.png", written)

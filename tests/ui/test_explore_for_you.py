@@ -160,7 +160,7 @@ def test_a_person_imported_after_training_is_folded_in(qtbot, explore_window, tm
     assert for_you.note_text() == ""
     # The page says that the model predates the library (issue 10 item 10), on a line that is always
     # there (nothing moves), with the details on hover.
-    assert "changed since it was trained" in for_you.model_line_text()
+    assert "the library changed since; train again" in for_you.model_line_text()
     assert "alice added after training" in for_you.model_line.label.toolTip()
 
 

@@ -113,12 +113,12 @@ def test_dot_and_cosine_give_different_orders(qtbot, explore_window):
     settle(explore_window)
     dot = similar.results()
     assert similar.table.model.columns[2].header == "Dot product"
-    assert "popular" in similar.metric_note.text()
+    assert "popular" in similar.metric_note.full_text()
     similar.metric.set_value("cosine")
     settle(explore_window)
     cosine = similar.results()
     assert similar.table.model.columns[2].header == "Cosine"
-    assert "niche" in similar.metric_note.text()
+    assert "niche" in similar.metric_note.full_text()
     assert dot != cosine
     # Same as the engine's answers.
     model = explore_window.models.model

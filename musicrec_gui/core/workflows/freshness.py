@@ -33,7 +33,7 @@ class Freshness:
         """One short clause for the page's model line."""
         if not self.stale:
             return ""
-        return "the library changed since it was trained: train again to include the new data"
+        return "the library changed since; train again to include it"
 
     def details(self) -> str:
         parts = []

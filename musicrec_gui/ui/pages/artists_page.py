@@ -69,7 +69,7 @@ class ArtistsPage(ExplorePage):
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.table)
         splitter.addWidget(self.chart_box)
-        splitter.setSizes([3000, 2000])   # in proportion: the table a little wider than the chart
+        splitter.setSizes([7000, 3000])   # in proportion: names need the width more than the bars
         splitter.setChildrenCollapsible(False)
         hint = QLabel("Double-click an artist, or click a bar, to see similar artists.", wordWrap=True)
         secondary(hint)

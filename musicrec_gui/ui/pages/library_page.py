@@ -34,9 +34,9 @@ CARDS = (("people", "people", "your histories", "People whose own listening hist
          ("community_listeners", "community listeners", "from datasets",
           "Listeners from community datasets such as HetRec"),
          ("artists", "artists", "", "Different artists in the library"),
-         ("listens", "listens", "timed, yours",
+         ("listens", "listens", "yours, timed",
           "Single plays with a time, from personal exports: what the month chart counts"),
-         ("plays", "plays", "all counts, trained on",
+         ("plays", "plays", "all counts",
           "Every play count added up: your listens plus the totals community datasets give per "
           "listener and artist. Training learns from these."))
 
@@ -151,7 +151,10 @@ class LibraryPage(QWidget):
         self.history.verticalHeader().hide()
         header = self.history.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # File and format share the spare width (both cut, with the full text on hover), so neither
+        # shrinks to nothing in a narrow window.
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.history.setTextElideMode(Qt.TextElideMode.ElideMiddle)   # the end of a path tells files apart
         self.history.setWordWrap(False)
         self.history.setSortingEnabled(True)
@@ -250,6 +253,7 @@ class LibraryPage(QWidget):
                 SortableItem(f"{skipped:,}", skipped),
             ]
             cells[1].setToolTip(tip_text(display_name(source.path)))
+            cells[2].setToolTip(tip_text(source.format_label))
             for column, item in enumerate(cells):
                 item.setData(Qt.ItemDataRole.UserRole, source.id)
                 if column >= 4:

@@ -30,6 +30,7 @@ from musicrec_gui.ui.explore.query_field import ArtistQueryField
 from musicrec_gui.ui.explore.toggle import Toggle
 from musicrec_gui.ui.pages.explore_page import ExplorePage
 from musicrec_gui.ui.widgets.artist_search import SearchIndex
+from musicrec_gui.ui.widgets.elided_label import ElidedLabel
 from musicrec_gui.ui.widgets.history import NavigationHistory
 from musicrec_gui.ui.widgets.results_table import ResultsTable
 from musicrec_gui.ui.widgets.text import heading, secondary
@@ -100,9 +101,9 @@ class SimilarPage(ExplorePage):
         top.addWidget(self.forward_button)
         top.addWidget(self.search, 1)
         top.addWidget(self.metric)
+        self.metric_note = secondary(ElidedLabel(METRIC_NOTES["dot"]))   # one line: cut, whole on hover
         controls = QHBoxLayout()
-        controls.addWidget(secondary(QLabel(METRIC_NOTES["dot"])), 1)
-        self.metric_note = controls.itemAt(0).widget()
+        controls.addWidget(self.metric_note, 1)
         controls.addWidget(QLabel("Min. listeners:"))
         controls.addWidget(self.min_listeners)
         controls.addSpacing(self.fontMetrics().averageCharWidth() * 2)
@@ -281,7 +282,7 @@ class SimilarPage(ExplorePage):
         self.table.set_frame(pd.DataFrame({"artist": []}), [])
 
     def _metric_changed(self, metric: str) -> None:
-        self.metric_note.setText(METRIC_NOTES[metric])
+        self.metric_note.set_full_text(METRIC_NOTES[metric])
         self._redo()
 
     def _redo(self) -> None:

@@ -30,6 +30,7 @@ CATEGORY_NAMES = {IN_LIBRARY: "in your library", RECOMMENDED: "recommended for y
 HOVER_INTERVAL_MS = 30
 MIN_POINT_PX, MAX_POINT_PX = 3.0, 12.0
 CHUNK = 3000   # points per scatter item, filled one item per event-loop turn
+_DEPTH = {OTHER: 0.0, RECOMMENDED: 0.001, IN_LIBRARY: 0.002}   # the person's artists on top (marks: 10)
 
 
 def scaled_sizes(values, low: float = MIN_POINT_PX, high: float = MAX_POINT_PX) -> np.ndarray:
@@ -127,12 +128,12 @@ class PointCloud(PaletteAwareChart):
         return sum(len(scatter.data) for scatter in self.scatters)
 
     def _draw_points(self) -> None:
-        # "Other" first, the person's artists last, so these stay on top of the crowd. Each item
-        # holds points of one category, so it gets one brush (per-point brushes cost pyqtgraph a
-        # Python call per point).
+        # The person's artists are handed over first (they are what one looks for) but drawn on top
+        # of the crowd (z by category). Each item holds points of one category, so it gets one brush
+        # (per-point brushes cost pyqtgraph a Python call per point).
         brushes = self._brushes()
         chunks = []
-        for category in (OTHER, RECOMMENDED, IN_LIBRARY):
+        for category in (IN_LIBRARY, RECOMMENDED, OTHER):
             members = np.flatnonzero(self._categories == category)
             chunks += [(category, members[start:start + CHUNK]) for start in range(0, len(members), CHUNK)]
         while len(self.scatters) < len(chunks):
@@ -141,8 +142,8 @@ class PointCloud(PaletteAwareChart):
             self.scatters.append(scatter)
         for scatter in self.scatters:
             scatter.clear()   # no old points may show beside new ones while the chunks come in
-        for z, scatter in enumerate(self.scatters):
-            scatter.setZValue(z * 1e-3)   # drawing order follows the chunks: other, recommended, yours
+        for scatter, (category, _) in zip(self.scatters, chunks):
+            scatter.setZValue(_DEPTH[category])
         self._pending_chunks = [(scatter, self._x[part], self._y[part], self._sizes[part], brushes[category])
                                 for scatter, (category, part) in zip(self.scatters, chunks)]
         self._draw_next_chunk()

@@ -54,7 +54,7 @@ class LrFinderPlot(PaletteAwareChart):
         item.setLabel("bottom", "learning rate")
         item.setLabel("left", "loss")
         item.showGrid(x=True, y=True, alpha=0.15)
-        self.legend = item.addLegend(offset=(-10, -10))   # bottom right: the finder's curve ends high
+        self.legend = item.addLegend(offset=(10, 10))   # top left: above the flat start of the curve
         self.raw_curve = item.plot(name="loss of each step")
         self.smooth_curve = item.plot(name="smoothed")
         # Lines sit in view coordinates, which on a log axis are log10(rate). Their labels sit near

@@ -54,6 +54,9 @@ class MonthChart(PaletteAwareChart):
         self.plot.setMouseEnabled(x=True, y=False)
         self.plot.hideButtons()
         self.plot.getPlotItem().setLabel("left", "listens")
+        # The labels are spaced here (``month_ticks``); pyqtgraph would hide the first and last when
+        # they reach past the axis ends, leaving one label under seven bars.
+        self.plot.getAxis("bottom").setStyle(hideOverlappingLabels=False)
         self.bars = pg.BarGraphItem(x=[], height=[], width=BAR_WIDTH)
         self.plot.addItem(self.bars)
         self.plot.scene().sigMouseMoved.connect(self._hover)

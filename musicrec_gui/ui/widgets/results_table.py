@@ -272,12 +272,12 @@ class ResultsTable(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         metrics = self.table.fontMetrics()
-        padding = 3 * metrics.averageCharWidth()
+        padding = 2 * metrics.averageCharWidth()
         header_metrics = header.fontMetrics()
         for number, spec in enumerate(specs):
             cells = widest_cells(self.model.frame[spec.key], spec.kind)
             width = max([metrics.horizontalAdvance(text) for text in cells] + [0]) + padding
-            title = header_metrics.horizontalAdvance(spec.header) + padding + metrics.averageCharWidth() * 2
+            title = header_metrics.horizontalAdvance(spec.header) + padding + metrics.averageCharWidth()
             header.resizeSection(number, max(width, title, header.minimumSectionSize()))
         for number, spec in enumerate(specs):
             if spec.kind == "text":
