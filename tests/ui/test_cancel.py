@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import time
 
+import shiboken6
+
 from PySide6.QtCore import Qt
 
 from .conftest import wait_idle
@@ -89,7 +91,8 @@ def test_the_question_closes_when_the_job_ends_first(qtbot, window):
     assert box.isVisible()
     window.runner.cancel()   # it ends by other means
     wait_idle(qtbot, window)
-    qtbot.waitUntil(lambda: not box.isVisible())
+    qtbot.waitUntil(lambda: not shiboken6.isValid(box) or not box.isVisible())   # closed (and deleted)
+    assert window.job_status.cancel_confirm is None
 
 
 def test_training_asks_before_a_cancel_throws_the_run_away(qtbot, window):

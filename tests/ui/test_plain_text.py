@@ -75,3 +75,25 @@ def test_every_page_fits_a_900_by_600_window(qtbot, explore_window):
         explore_window.resize(900, 600)
         QApplication.processEvents()
         assert (explore_window.width(), explore_window.height()) == (900, 600), key
+
+
+def test_hint_text_is_readable_in_light_and_dark(qtbot):
+    # Issue 13 item 12: hints used the palette's disabled grey (about 2:1 on the window colour), and a
+    # disabled label shows no tooltip.
+    from PySide6.QtGui import QColor, QPalette
+    from PySide6.QtWidgets import QApplication, QLabel
+
+    from musicrec_gui.ui.widgets.text import MIN_CONTRAST, contrast, secondary, secondary_colour
+
+    for window_colour, text_colour in (("#efefef", "#000000"), ("#2b2b2b", "#e6e6e6")):
+        palette = QPalette(QApplication.palette())
+        palette.setColor(QPalette.ColorRole.Window, QColor(window_colour))
+        palette.setColor(QPalette.ColorRole.WindowText, QColor(text_colour))
+        soft = secondary_colour(palette)
+        assert MIN_CONTRAST <= contrast(soft, QColor(window_colour)) < contrast(QColor(text_colour),
+                                                                               QColor(window_colour))
+    hint = secondary(QLabel("a hint"))
+    qtbot.addWidget(hint)
+    assert hint.isEnabled()
+    assert contrast(hint.palette().color(QPalette.ColorRole.WindowText),
+                    hint.palette().color(QPalette.ColorRole.Window)) >= MIN_CONTRAST
