@@ -6,7 +6,6 @@ import time
 
 import numpy as np
 from PySide6.QtCore import QPointF
-from PySide6.QtWidgets import QApplication
 
 from musicrec_gui.core.engine import projection
 from musicrec_gui.ui.widgets.artist_map import IN_LIBRARY, RECOMMENDED
