@@ -51,7 +51,8 @@ def check(listening: Listening) -> Freshness:
     """What changed in ``listening.store`` since ``listening.model`` was trained."""
     model = listening.model
     trained_people = {str(name) for name, kind in zip(model.listener_names, model.listener_kinds) if kind == PERSON}
-    changed, added = [], []
+    changed: list[str] = []
+    added: list[str] = []
     for person in listening.store.people():
         try:
             profile = listening.profile(person)

@@ -82,7 +82,8 @@ def plan(paths: list[str], *, token: StopToken | None = None, report: Reporter =
 
 def _skip_if_no_plays(item: PlannedSource, token: StopToken | None) -> PlannedSource:
     """``item`` marked ignored when it is of a ``NO_PLAYS_FORMATS`` format and no row is a play."""
-    if item.format is None or item.error or item.ignored or item.format.key not in NO_PLAYS_FORMATS:
+    if item.format is None or item.format.parse is None or item.error or item.ignored \
+            or item.format.key not in NO_PLAYS_FORMATS:
         return item
     skipped: dict[str, int] = {}
     try:
