@@ -111,10 +111,6 @@ class ArtistsPage(ExplorePage):
         which = "Highest" if end == "top" else "Lowest"
         self.chart_box.setTitle(f"{which} {min(CHART_BARS, len(self.frame))} biases")
 
-    def ranking(self) -> pd.DataFrame:
-        """Every artist with enough listeners, highest bias first, ranked 1, 2, … (as last computed)."""
-        return self.frame
-
 
 def ranking(listening, person: str | None, min_listeners: int) -> pd.DataFrame:
     """Every artist with at least ``min_listeners`` listeners, highest bias first, with the person's plays."""

@@ -77,9 +77,6 @@ class ExplorePage(QWidget):
         """Run ``fn`` off the GUI thread; ``on_result(value)`` on the GUI thread if still wanted."""
         self.context.compute.submit((self, what), fn, on_result, on_error, label=f"{self.name}.{what}")
 
-    def computing(self) -> bool:
-        return self.context.compute.busy
-
     # -- the model line ------------------------------------------------------------------
     def set_page_note(self, text: str, level: str = "info") -> None:
         """A note of the page's own (it takes the model line's place until cleared with "")."""

@@ -215,10 +215,6 @@ class ForYouPage(ExplorePage):
         self.update_results()
 
     # -- results ------------------------------------------------------------------------
-    def recommendations(self) -> pd.DataFrame:
-        """The list as shown: rank, artist, score, listeners, because."""
-        return self.table.current_frame()
-
     def update_results(self) -> None:
         """Recommend again with the controls as they are (off the GUI thread)."""
         if self.listening is None:

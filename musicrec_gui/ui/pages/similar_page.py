@@ -183,9 +183,6 @@ class SimilarPage(ExplorePage):
         else:
             self._show_message("Type an artist's name above.")
 
-    def default_artist(self) -> str | None:
-        return _default_artist(self.model, self.listening, self.your_plays)
-
     # -- showing ------------------------------------------------------------------------
     def show_artist(self, name: str, remember: bool = True) -> None:
         """Similar artists for ``name``; several matches list candidates, none offers close spellings."""

@@ -28,9 +28,6 @@ class ElidedLabel(QLabel):
         self._tip = tip
         self._elide()
 
-    def is_elided(self) -> bool:
-        return self.text() != self._full
-
     def minimumSizeHint(self) -> QSize:
         return QSize(self.fontMetrics().averageCharWidth() * 6, super().minimumSizeHint().height())
 

@@ -27,12 +27,10 @@ class NoteLine(QWidget):
         layout.addWidget(self.icon)
         layout.addWidget(self.label, 1)
         self.setFixedHeight(max(size, self.fontMetrics().height()) + 4)
-        self.level = ""
         self.set_note("", "")
 
     def set_note(self, text: str, level: str = "", tip: str = "") -> None:
         """``level``: "" (secondary text), "info" or "warning" (with their icons)."""
-        self.level = level
         icon = ICONS.get(level)
         self.icon.setVisible(icon is not None)
         if icon is not None:
