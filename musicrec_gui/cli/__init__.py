@@ -10,9 +10,11 @@ import sys
 
 from musicrec_gui import __version__
 from musicrec_gui.cli.interrupts import INTERRUPTED
+from musicrec_gui.cli.output import quiet_broken_pipe
 from musicrec_gui.core import runtime
 from musicrec_gui.core.errors import MusicRecError
 from musicrec_gui.core.jobs import Cancelled
+from musicrec_gui.core.text import terminal_text
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -36,12 +38,13 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
-        return int(args.func(args) or 0)
+        with quiet_broken_pipe():   # `musicrec … | head` ends quietly
+            return int(args.func(args) or 0)
     except (KeyboardInterrupt, Cancelled):
         print("musicrec: interrupted", file=sys.stderr)
         return INTERRUPTED
     except MusicRecError as exc:
-        print(f"musicrec: {exc}", file=sys.stderr)
+        print(f"musicrec: {terminal_text(str(exc))}", file=sys.stderr)   # messages quote file names
         return 1
 
 

@@ -1,16 +1,21 @@
-"""``musicrec import | sources | undo | stats | artists``: getting data in and looking at it."""
+"""``musicrec import | sources | undo | stats | artists``: getting data in and looking at it.
+
+Text output goes through ``cli/output.py`` (aligned columns, names that cannot
+command the terminal); errors go to stderr once, as one line each.
+"""
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 from musicrec_gui.cli.interrupts import INTERRUPTED, interrupts
+from musicrec_gui.cli.output import print_json, table
 from musicrec_gui.cli.progress import TerminalProgress
 from musicrec_gui.core import importer, library
 from musicrec_gui.core.community.keep import KEEP_CHOICES
 from musicrec_gui.core.jobs import Cancelled, StopToken
 from musicrec_gui.core.store import Store
+from musicrec_gui.core.text import count_text, terminal_text
 from musicrec_gui.core.workflows import importing
 
 
@@ -62,58 +67,59 @@ def cmd_import(args) -> int:
     reports = outcome.reports
     failed = outcome.failed
     if args.json:
-        print(json.dumps({"sources": [r.to_json() for r in reports]}, ensure_ascii=False))
+        print_json({"sources": [r.to_json() for r in reports]})
     else:
         for r in reports:
-            print(_describe_report(r))
-    if failed:
-        first = failed[0].error
-        more = f" (and {len(failed) - 1} more)" if len(failed) > 1 else ""
-        print(f"musicrec: {first}{more}", file=sys.stderr)
-        return 1
-    return 0
+            if not r.error:   # errors go to stderr, below, once
+                print(_describe_report(r))
+    for r in failed if not args.json else failed[:1]:
+        print(f"musicrec: {terminal_text(r.error)}", file=sys.stderr)
+    if args.json and len(failed) > 1:
+        print(f"musicrec: and {count_text(len(failed) - 1, 'more file')} could not be imported", file=sys.stderr)
+    return 1 if failed else 0
 
 
 def _describe_report(r: importer.SourceReport) -> str:
-    if r.error:
-        return f"{r.path}: ERROR {r.error}"
+    path = terminal_text(r.path)
     if r.ignored:
-        return f"{r.path}: ignored ({r.ignored})"
-    lines = [f"{r.path}: {r.format_label}"]
+        return f"{path}: ignored ({terminal_text(r.ignored)})"
+    lines = [f"{path}: {terminal_text(r.format_label or '')}"]
     if r.already_imported:
         lines.append(f"  already imported (source #{r.source_id}); nothing added")
         return "\n".join(lines)
     lines.append(f"  rows read {r.rows_read:,}, added {r.added:,} (source #{r.source_id})")
     for reason, count in sorted(r.skipped.items(), key=lambda kv: -kv[1]):
-        lines.append(f"  skipped {count:,}: {reason}")
+        lines.append(f"  skipped {count:,}: {terminal_text(reason)}")
     if r.malformed:
         where = ", ".join(map(str, r.malformed_lines))
-        lines.append(f"  malformed {r.malformed:,} (lines {where})")
+        lines.append(f"  malformed {r.malformed:,} ({'line' if r.malformed == 1 else 'lines'} {where})")
     for note in r.notes:
-        lines.append(f"  note: {note}")
+        lines.append(f"  note: {terminal_text(note)}")
     if r.matched_artists is not None and r.artists:
-        lines.append(f"  {r.listener}: {r.matched_artists:,} of {r.artists:,} artists and "
-                     f"{r.matched_plays:,} of {r.plays:,} plays found in community data")
+        lines.append(f"  {terminal_text(r.listener or '')}: {r.matched_artists:,} of {count_text(r.artists, 'artist')} "
+                     f"and {r.matched_plays:,} of {count_text(r.plays or 0, 'play')} found in community data")
     return "\n".join(lines)
 
 
 def cmd_sources(args) -> int:
     rows = Store.open().sources()
     if args.json:
-        print(json.dumps({"sources": [vars(r) for r in rows]}, ensure_ascii=False))
+        print_json({"sources": [vars(r) for r in rows]})
         return 0
     if not rows:
         print("No imports yet. Try: musicrec import PATH")
-    for r in rows:
-        who = r.listener or "community"
-        print(f"#{r.id:<4} {r.imported_at}  {r.format_label:<40} {who:<12} added {r.added:>9,}  {r.path}")
+        return 0
+    lines = table([("#", "imported", "format", "listener", "added", "file")]
+                  + [(f"#{r.id}", r.imported_at, r.format_label, r.listener or "community", f"{r.added:,}", r.path)
+                     for r in rows], right=(4,))
+    print("\n".join(lines))
     return 0
 
 
 def cmd_undo(args) -> int:
     importing.undo(Store.open(), args.source_id)
     if args.json:
-        print(json.dumps({"undone": args.source_id}))
+        print_json({"undone": args.source_id})
     else:
         print(f"Import #{args.source_id} undone.")
     return 0
@@ -122,25 +128,26 @@ def cmd_undo(args) -> int:
 def cmd_stats(args) -> int:
     stats = library.store_stats(Store.open())
     if args.json:
-        print(json.dumps(stats, ensure_ascii=False))
+        print_json(stats)
         return 0
-    print(f"people {stats['people']}, community listeners {stats['community_listeners']}, "
-          f"artists {stats['artists']:,}, listens {stats['listens']:,}, plays {stats['plays']:,}, "
-          f"sources {stats['sources']}")
+    print(", ".join((count_text(stats["people"], "person", "people"),
+                     count_text(stats["community_listeners"], "community listener"),
+                     count_text(stats["artists"], "artist"), count_text(stats["listens"], "listen"),
+                     count_text(stats["plays"], "play"), count_text(stats["sources"], "source"))))
     for person in stats["people_detail"]:
         share = person["matched_artists"] / person["artists"] if person["artists"] else 0.0
-        print(f"  {person['name']}: {person['artists']:,} artists, {person['plays']:,} plays; "
-              f"{person['matched_artists']:,} artists ({share:.0%}) and {person['matched_plays']:,} plays "
-              "found in community data")
+        print(f"  {terminal_text(person['name'])}: {count_text(person['artists'], 'artist')}, "
+              f"{count_text(person['plays'], 'play')}; {count_text(person['matched_artists'], 'artist')} "
+              f"({share:.0%}) and {count_text(person['matched_plays'], 'play')} found in community data")
     return 0
 
 
 def cmd_artists(args) -> int:
     rows = Store.open().search_artists(args.search, args.n)
     if args.json:
-        print(json.dumps({"results": [{"id": i, "artist": name, "listeners": lis, "plays": plays}
-                                      for i, name, lis, plays in rows]}, ensure_ascii=False))
+        print_json({"results": [{"id": i, "artist": name, "listeners": lis, "plays": plays}
+                                for i, name, lis, plays in rows]})
         return 0
-    for _, name, listeners, plays in rows:
-        print(f"{name:<40} {listeners:>6,} listeners {plays:>12,} plays")
+    print("\n".join(table([(name, count_text(listeners, "listener"), count_text(plays, "play"))
+                           for _, name, listeners, plays in rows], right=(1, 2))))
     return 0

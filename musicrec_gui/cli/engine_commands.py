@@ -13,15 +13,17 @@ cancels at once.
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import sys
 
 from musicrec_gui.cli.interrupts import INTERRUPTED, interrupts
+from musicrec_gui.cli.output import json_text, table
 from musicrec_gui.cli.progress import TerminalProgress
 from musicrec_gui.core.engine.settings import PRESETS
 from musicrec_gui.core.jobs import JointToken, StopToken
-from musicrec_gui.core.workflows.listening import DEFAULT_COUNT, EXPLORE, LANES, METRICS, REDISCOVER, REDISCOVER_MONTHS
+from musicrec_gui.core.text import count_text, terminal_text
+from musicrec_gui.core.workflows.listening import (DEFAULT_COUNT, EXPLORE, LANES, METRICS, MIN_LISTENERS, REDISCOVER,
+                                                   REDISCOVER_MONTHS)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -59,7 +61,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("biases", help="artists ranked by learned bias (active model)")
     p.add_argument("-n", type=int, default=DEFAULT_COUNT, help="how many (default %(default)s)")
-    p.add_argument("--min-listeners", type=int, default=1, help="only artists with this many listeners")
+    p.add_argument("--min-listeners", type=int, default=MIN_LISTENERS,
+                   help="only artists with at least this many listeners (default %(default)s)")
     p.add_argument("--model", metavar="ID", help="a saved model instead of the active one")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_biases)
@@ -68,7 +71,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("name", metavar="NAME")
     p.add_argument("--cosine", action="store_true", help="cosine instead of dot product (finds niche artists)")
     p.add_argument("-n", type=int, default=DEFAULT_COUNT)
-    p.add_argument("--min-listeners", type=int, default=1)
+    p.add_argument("--min-listeners", type=int, default=MIN_LISTENERS,
+                   help="only artists with at least this many listeners (default %(default)s)")
     p.add_argument("--model", metavar="ID")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_similar)
@@ -78,7 +82,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-n", type=int, default=DEFAULT_COUNT)
     p.add_argument("--discovery", type=float, default=0.0, metavar="X",
                    help="-1 favours well-known artists, 1 artists few people know (default 0: as the model ranks)")
-    p.add_argument("--min-listeners", type=int, default=0, help="leave out artists with fewer listeners")
+    p.add_argument("--min-listeners", type=int, default=MIN_LISTENERS,
+                   help="leave out artists with fewer listeners (default %(default)s)")
     p.add_argument("--max-listeners", type=int, help="leave out artists with more listeners")
     p.add_argument("--lane", choices=LANES, default=EXPLORE,
                    help="explore: artists new to you; rediscover: ones you played a lot but not lately")
@@ -123,7 +128,7 @@ def _settings(args):
 
 
 def _print_json(data) -> None:
-    print(json.dumps(_clean(data), ensure_ascii=False, allow_nan=False))
+    print(json_text(_clean(data)))
 
 
 def _clean(data):
@@ -290,31 +295,53 @@ def cmd_biases(args) -> int:
         _print_json({"results": [{"artist": r.artist, "bias": r.bias, "listeners": r.listeners,
                                   "plays": r.plays} for r in rows]})
         return 0
-    for rank, r in enumerate(rows, 1):
-        print(f"{rank:3d}. {r.artist:<40} bias {r.bias:+.3f}  {r.listeners:,} listeners  {r.plays:,} plays")
+    _print_table([(f"{rank}.", r.artist, f"bias {r.bias:+.3f}", count_text(r.listeners, "listener"),
+                   count_text(r.plays, "play")) for rank, r in enumerate(rows, 1)], right=(0, 2, 3, 4))
     return 0
 
 
 def cmd_similar(args) -> int:
-    found = _listening(args).similar(args.name, n=args.n, metric=METRICS[1] if args.cosine else METRICS[0],
-                                     min_listeners=args.min_listeners)
+    from musicrec_gui.core.engine import explore
+
+    listening = _listening(args)
+    found = listening.similar(args.name, n=args.n, metric=METRICS[1] if args.cosine else METRICS[0],
+                              min_listeners=args.min_listeners)
+    suggestions = [] if found.query or found.candidates else _did_you_mean(listening, args.name)
     if args.json:
         _print_json({"query": found.query, "metric": found.metric, "candidates": list(found.candidates),
+                     "suggestions": suggestions,
                      "results": [{"artist": r.artist, "score": r.score, "listeners": r.listeners}
                                  for r in found.results]})
         return 0 if found.query else 1
     if found.candidates:
-        print(f"several artists match {args.name!r}; be more specific:")
+        print(f"several artists match {terminal_text(repr(args.name))}; be more specific:")
         for name in found.candidates:
-            print(f"  {name}")
+            print(f"  {terminal_text(name)}")
         return 1
     if found.query is None:
-        print(f"musicrec: no artist matches {args.name!r}", file=sys.stderr)
+        hint = f"; did you mean {_either(suggestions)}?" if suggestions else ""
+        print(f"musicrec: no artist matches {terminal_text(repr(args.name))}{hint}", file=sys.stderr)
         return 1
-    print(f"artists similar to {found.query} ({found.metric}):")
-    for rank, r in enumerate(found.results, 1):
-        print(f"{rank:3d}. {r.artist:<40} {r.score:.3f}  {r.listeners:,} listeners")
+    listeners = int(listening.model.artist_listeners[explore.find_artists(listening.model, found.query)[0]])
+    print(f"artists similar to {terminal_text(found.query)} ({found.metric}, {count_text(listeners, 'listener')}):")
+    if listeners < MIN_LISTENERS:
+        print(f"  only {count_text(listeners, 'listener')}: these neighbours rest on very little data")
+    _print_table([(f"{rank}.", r.artist, f"{r.score:.3f}", count_text(r.listeners, "listener"))
+                  for rank, r in enumerate(found.results, 1)], right=(0, 2, 3))
     return 0
+
+
+def _either(names: list[str]) -> str:
+    """``"A, B or C"``, terminal-safe."""
+    shown = [terminal_text(name) for name in names]
+    return shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} or {shown[-1]}"
+
+
+def _did_you_mean(listening, name: str) -> list[str]:
+    from musicrec_gui.core.suggest import did_you_mean
+
+    model = listening.model
+    return did_you_mean(name, model.artist_names, model.artist_listeners)
 
 
 def cmd_recommend(args) -> int:
@@ -340,18 +367,18 @@ def cmd_recommend(args) -> int:
                      "results": [_recommendation_json(r) for r in rows]})
         return 0
     if period is not None:
-        print(f"taste of {profile.name} in {period.label}: folded in from {int(profile.plays.sum()):,} listens "
-              "of that period", file=sys.stderr)
+        print(f"taste of {terminal_text(profile.name)} in {period.label}: folded in from "
+              f"{int(profile.plays.sum()):,} listens of that period", file=sys.stderr)
     elif profile.folded_in:
-        print(f"{profile.name}: folded in from the library's plays; training again refines these results",
-              file=sys.stderr)
+        print(f"{terminal_text(profile.name)}: folded in from the library's plays; training again refines these "
+              "results", file=sys.stderr)
     if not rows and args.lane == REDISCOVER:
-        print(f"nothing to rediscover: every artist {profile.name} played often was also played in the "
-              f"last {args.months} months (or the listens have no dates)", file=sys.stderr)
-    for rank, r in enumerate(rows, 1):
-        note = f"  {r.note}" if args.lane == REDISCOVER else ""
-        why = f"  because you listen to {', '.join(r.because)}" if r.because else ""
-        print(f"{rank:3d}. {r.artist:<40} {r.score:.3f}  {r.listeners:,} listeners{note}{why}")
+        print(f"nothing to rediscover: every artist {terminal_text(profile.name)} played often was also played in "
+              f"the last {args.months} months (or the listens have no dates)", file=sys.stderr)
+    _print_table([(f"{rank}.", r.artist, f"{r.score:.3f}", count_text(r.listeners, "listener"),
+                   r.note if args.lane == REDISCOVER else "",
+                   f"because you listen to {', '.join(r.because)}" if r.because else "")
+                  for rank, r in enumerate(rows, 1)], right=(0, 2, 3))
     return 0
 
 
@@ -360,6 +387,12 @@ def _recommendation_json(pick) -> dict:
     if hasattr(pick, "last_played"):
         row.update(plays=pick.plays, last_played=pick.last_played, note=pick.note)
     return row
+
+
+def _print_table(rows, right=()) -> None:
+    """Aligned columns (by how wide the text looks), names made terminal-safe (``cli/output.py``)."""
+    for line in table(rows, right):
+        print(line)
 
 
 # -- models ------------------------------------------------------------------------
@@ -378,7 +411,6 @@ def cmd_models(args) -> int:
         return 0
     if not models:
         print("no saved models yet (musicrec train)")
-    for m in models:
-        mark = "*" if m.active else " "
-        print(f"{mark} {m.id:<40} dim {m.dim:3d}  {m.n_listeners:,} listeners × {m.n_artists:,} artists  {m.created}")
+    _print_table([("*" if m.active else " ", m.id, f"dim {m.dim}", count_text(m.n_listeners, "listener"), "×",
+                   count_text(m.n_artists, "artist"), m.created) for m in models], right=(2, 3, 5))
     return 0

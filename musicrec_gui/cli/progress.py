@@ -1,10 +1,15 @@
-"""Terminal progress for long commands: one rewritten line on a TTY, quiet otherwise."""
+"""Terminal progress for long commands: one rewritten line on a TTY, quiet otherwise.
+
+Stages name the file being read, and file names are other people's text: the
+line is made terminal-safe (``core.text.terminal_text``) before it is drawn.
+"""
 from __future__ import annotations
 
 import sys
 import time
 
 from musicrec_gui.core.jobs import Progress
+from musicrec_gui.core.text import terminal_text
 
 
 class TerminalProgress:
@@ -28,7 +33,7 @@ class TerminalProgress:
         if frac is not None:
             filled = int(frac * 30)
             bar = f"[{'#' * filled}{'.' * (30 - filled)}] {frac * 100:5.1f}% "
-        line = f"{event.stage}: {bar}{event.message}"[:120]
+        line = terminal_text(f"{event.stage}: {bar}{event.message}")[:120]
         self.stream.write("\r" + line.ljust(self._width))
         self._width = len(line)
         self.stream.flush()

@@ -8,6 +8,7 @@ reach it.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject
@@ -26,6 +27,11 @@ from musicrec_gui.ui.jobs import Job
 
 _log = logging.getLogger(__name__)
 
+OFFLINE = ("No internet connection: downloading HetRec Last.fm 2K needs one. To add it without one, download "
+           "{file} from {url} on a computer that is online, copy it to this one, then choose "
+           "File → Add Community Data → Choose a file or zip….")
+IMPORT_CANCEL = ("Cancel the import? Everything this import has added so far is rolled back: "
+                 "the library stays as it was before it started.")
 FILE_FILTER = ("Listening data (*.json *.jsonl *.csv *.tsv *.txt *.dat *.log *.zip);;"
                "All files (*)")
 
@@ -41,6 +47,9 @@ class ImportFlow(QObject):
         self.context = context
         self.store = context.store
         self.settings = context.settings
+        # Whose personal exports these are, by default: the window points this at the person
+        # selected on the Library page (else the person of the last import).
+        self.selected_person: Callable[[], str | None] = lambda: None
         self.confirm_dialog: ImportConfirmDialog | None = None
         self.mapping_dialog: ColumnMappingDialog | None = None
         self.report_dialog: ImportReportDialog | None = None
@@ -90,8 +99,12 @@ class ImportFlow(QObject):
         dest = paths.data_dir() / "downloads" / download.HETREC_FILE_NAME
         url = self.hetrec_url()
         job = self.context.start("Downloading HetRec Last.fm 2K", lambda token, report: importing.download_hetrec(
-            self.store, url, dest, token=token, report=report))
+            self.store, url, dest, token=token, report=report), IMPORT_CANCEL)
         if job is not None:
+            # "[Errno -2] Name or service not known" means nothing to most people: say what it is, and
+            # the way round it.
+            job.failure_text = lambda exc: (OFFLINE.format(file=download.HETREC_FILE_NAME, url=url)
+                                            if importing.offline(exc) else None)
             self._follow_import(job)
         return job
 
@@ -100,8 +113,8 @@ class ImportFlow(QObject):
         if not plan.planned:
             self.context.notice.emit("Nothing to import there.")
             return
-        dialog = ImportConfirmDialog(plan, self.store.people(), self.settings.get(options.PERSON),
-                                     self.parent_widget)
+        person = self.selected_person() or self.settings.get(options.PERSON)
+        dialog = ImportConfirmDialog(plan, self.store.people(), person, self.parent_widget)
         dialog.map_requested.connect(self.map_columns)
         dialog.accepted.connect(lambda: self.start_import(dialog.planned(), dialog.person()))
         dialog.finished.connect(lambda _: self._forget_confirm(dialog))
@@ -131,7 +144,7 @@ class ImportFlow(QObject):
             self.settings.set(options.PERSON, person)
         name = f"Importing {len(importable)} file{'s' if len(importable) != 1 else ''}"
         job = self.context.start(name, lambda token, report: importing.run_import(
-            self.store, planned, person, token=token, report=report))
+            self.store, planned, person, token=token, report=report), IMPORT_CANCEL)
         if job is not None:
             self._follow_import(job)
         return job

@@ -25,8 +25,8 @@ from __future__ import annotations
 import logging
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
@@ -43,6 +43,15 @@ _THREADS: set[QThread] = set()
 
 def running_threads() -> list[QThread]:
     return [thread for thread in _THREADS if thread.isRunning()]
+
+
+def track_thread(thread: QThread) -> None:
+    """Count ``thread`` among the app's worker threads (``running_threads``) until ``untrack_thread``."""
+    _THREADS.add(thread)
+
+
+def untrack_thread(thread: QThread) -> None:
+    _THREADS.discard(thread)
 
 
 class JobBusy(RuntimeError):
@@ -74,6 +83,13 @@ class Job(QObject):
         self.name = name
         self.token = StopToken()
         self.outcome: str | None = None   # "succeeded" | "failed" | "cancelled" once finished
+        # Set by the page that started it: Cancel asks this first (the cancel would throw work away),
+        # and offers ``stop`` instead when the job can end early and keep what it has (training).
+        self.cancel_question: str | None = None
+        self.stop: Callable[[], None] | None = None
+        self.result_text: str | None = None   # the status bar's last word on it, when "done" would mislead
+        # What to tell the person when it fails, when the exception's own text would not help (None: as usual).
+        self.failure_text: Callable[[BaseException], str | None] | None = None
 
     def cancel(self) -> None:
         self.token.stop()
@@ -182,7 +198,7 @@ class JobRunner(QObject):
         if self._thread is not None:
             self._thread.quit()
             self._thread.wait()
-            _THREADS.discard(self._thread)
+            untrack_thread(self._thread)
             self._thread = None
             self._worker = None
 
@@ -198,7 +214,7 @@ class JobRunner(QObject):
         self._worker.event.connect(self._on_event)
         self._worker.done.connect(self._on_done)
         self._thread.finished.connect(self._worker.deleteLater)
-        _THREADS.add(self._thread)
+        track_thread(self._thread)
         self._thread.start()
 
     def _is_current(self, run_id: int) -> bool:
@@ -228,7 +244,8 @@ class JobRunner(QObject):
             job.cancelled.emit()
         else:
             exc, details = payload
-            failure = JobFailure(job.name, _message(job.name, exc), details, exc)
+            message = (job.failure_text(exc) if job.failure_text else None) or _message(job.name, exc)
+            failure = JobFailure(job.name, message, details, exc)
             _log.error("%s\n%s", failure.message, details)
             job.failed.emit(failure)
             self.failed.emit(failure)

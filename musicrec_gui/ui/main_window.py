@@ -10,24 +10,25 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence, QShortcut
-from PySide6.QtWidgets import (QApplication, QHBoxLayout, QListWidget, QListWidgetItem, QMainWindow,
-                               QMessageBox, QStackedWidget, QVBoxLayout, QWidget)
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (QApplication, QHBoxLayout, QListWidget, QListWidgetItem, QMainWindow, QMessageBox,
+                               QStackedWidget, QVBoxLayout, QWidget)
 
 from musicrec_gui import APP_ID, APP_NAME, __version__
 from musicrec_gui.core import library
 from musicrec_gui.core.errors import StoreError
 from musicrec_gui.core.store import Store
+from musicrec_gui.core.text import display_name
 from musicrec_gui.core.workflows import importing, training
 from musicrec_gui.ui import settings as options
 from musicrec_gui.ui.context import STATUS_MS, AppContext
 from musicrec_gui.ui.dialogs.about import AboutDialog
+from musicrec_gui.ui.gc_on_gui_thread import GuiThreadCollector
 from musicrec_gui.ui.icons import app_icon, icon, retheme, set_icon
 from musicrec_gui.ui.importing import ImportFlow
 from musicrec_gui.ui.jobs import Job, JobFailure, JobRunner
 from musicrec_gui.ui.log import LogDialog, install_excepthook, log_buffer
-from musicrec_gui.ui.gc_on_gui_thread import GuiThreadCollector
-from musicrec_gui.ui.model_state import ModelGate
+from musicrec_gui.ui.model_state import ModelGate, with_listening
 from musicrec_gui.ui.pages.artists_page import ArtistsPage
 from musicrec_gui.ui.pages.for_you_page import ForYouPage
 from musicrec_gui.ui.pages.library_page import LibraryPage
@@ -39,6 +40,7 @@ from musicrec_gui.ui.pages.welcome_page import WelcomePage
 from musicrec_gui.ui.settings import Settings
 from musicrec_gui.ui.widgets.banner import MessageBanner
 from musicrec_gui.ui.widgets.job_status import JobStatus
+from musicrec_gui.ui.widgets.text import restyle_secondary, wrap_tooltips
 
 # Sidebar entries: key, title, icon.  Ctrl+1… follow this order.
 PAGES = (("library", "Library", "library"), ("train", "Train", "train"), ("artists", "Artists", "artists"),
@@ -90,8 +92,8 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self.job_status = JobStatus(self.runner)
         self.statusBar().addPermanentWidget(self.job_status)
-        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.runner.cancel)
 
+        wrap_tooltips(self)
         self._restore_state()
         self.load_saved_model()
         self.refresh()
@@ -114,7 +116,8 @@ class MainWindow(QMainWindow):
         self.welcome = WelcomePage()
         self.welcome.import_requested.connect(self.imports.choose_files)
         self.welcome.community_requested.connect(self.imports.add_community_data)
-        self.library = LibraryPage(self.store)
+        self.library = LibraryPage(self.context)
+        self.imports.selected_person = self.library.person
         self.library.import_requested.connect(self.imports.choose_files)
         self.library.community_requested.connect(self.imports.add_community_data)
         self.library.undo_confirmed.connect(self.undo)
@@ -132,13 +135,14 @@ class MainWindow(QMainWindow):
         for page in self.pages.values():
             self.stack.addWidget(page)
 
-        self.banner = MessageBanner()
-        self.banner.log_requested.connect(self.open_log)
         content = QWidget()
         column = QVBoxLayout(content)
         column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(self.banner)
         column.addWidget(self.stack, 1)
+        # Floats over the bottom of the pages: a message never moves the controls.
+        self.banner = MessageBanner()
+        self.banner.float_over(content)
+        self.banner.log_requested.connect(self.open_log)
         central = QWidget()
         row = QHBoxLayout(central)
         row.setContentsMargins(0, 0, 0, 0)
@@ -199,7 +203,7 @@ class MainWindow(QMainWindow):
 
     def open_similar(self, artist: str) -> None:
         """The Similar page for ``artist`` (it exists once a model does: nothing to click before)."""
-        page = getattr(self.pages.get("similar"), "page", None)
+        page = self.pages["similar"].ensure_page()
         if page is None:
             return
         self.show_page("similar")
@@ -242,7 +246,8 @@ class MainWindow(QMainWindow):
 
     def _job_finished(self, job: Job) -> None:
         words = {"succeeded": "done", "cancelled": "cancelled", "failed": "failed"}
-        self.statusBar().showMessage(f"{job.name}: {words.get(job.outcome, job.outcome)}", STATUS_MS)
+        text = job.result_text or f"{job.name}: {words.get(job.outcome, job.outcome)}"
+        self.statusBar().showMessage(text, STATUS_MS)
 
     def show_notice(self, text: str) -> None:
         self.banner.show_info(text)
@@ -269,6 +274,7 @@ class MainWindow(QMainWindow):
             for row, (_, _, icon_name) in enumerate(PAGES):
                 self.sidebar.item(row).setIcon(icon(icon_name))
             retheme(self)
+            restyle_secondary(self)
         super().changeEvent(event)
 
     # -- drops -------------------------------------------------------------------------
@@ -295,9 +301,18 @@ class MainWindow(QMainWindow):
 
         if registry.active_id() is None or self.runner.busy:
             return None
-        job = self.runner.start("Loading the saved model", lambda token, report: training.load_active())
-        job.succeeded.connect(lambda loaded: self.models.set_model(*loaded) if loaded[0] is not None else None)
+        store = self.store
+        job = self.runner.start("Loading the saved model",
+                                lambda token, report: with_listening(training.load_active(), store))
+        job.succeeded.connect(lambda loaded: self._saved_model_loaded(job, loaded))
         return job
+
+    def _saved_model_loaded(self, job: Job, loaded: tuple) -> None:
+        model = loaded[0]
+        if model is None:
+            return
+        self.models.set_model(*loaded)
+        job.result_text = f"Using the saved model “{display_name(model.name or loaded[1])}”"
 
     def _restore_state(self) -> None:
         geometry = self.settings.get(options.WINDOW_GEOMETRY)
@@ -309,8 +324,11 @@ class MainWindow(QMainWindow):
         self.sidebar.setCurrentRow(keys.index(last) if last in keys else 0)
 
     def closeEvent(self, event) -> None:
-        # Stop a running job and wait for its thread before the window goes away.
+        # Stop a running job and the page computations, and wait for their threads, before the
+        # window goes away.
+        self.context.compute.shutdown()
         self.runner.shutdown()
+        self.train.shutdown()
         self.settings.set(options.WINDOW_GEOMETRY, self.saveGeometry())
         self.settings.set(options.LAST_PAGE, PAGES[max(0, self.sidebar.currentRow())][0])
         self.settings.sync()
@@ -332,6 +350,8 @@ def run_app(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="musicrec-gui", description=f"{APP_NAME} desktop app")
     parser.add_argument("--screenshots", metavar="DIR",
                         help="render the main pages to PNG files in DIR, then exit")
+    parser.add_argument("--size", default="1200x780", metavar="WxH",
+                        help="window size for --screenshots (default %(default)s)")
     args, qt_args = parser.parse_known_args(argv)
     app = QApplication.instance() or QApplication([sys.argv[0], *qt_args])
     app.setApplicationName(APP_NAME)
@@ -341,7 +361,7 @@ def run_app(argv: list[str]) -> int:
     app.setWindowIcon(app_icon())
     log_buffer()
     install_excepthook()
-    collector = GuiThreadCollector(parent=app)  # noqa: F841  (lives as long as the app)
+    collector = GuiThreadCollector(parent=app)   # lives as long as the app
     try:
         store = Store.open()
     except StoreError as exc:
@@ -349,14 +369,23 @@ def run_app(argv: list[str]) -> int:
         return 1
     window = MainWindow(store, Settings.open())
     if args.screenshots:
-        from musicrec_gui.ui.screenshots import take_screenshots
+        from musicrec_gui.ui.screenshots import parse_size, take_screenshots
 
-        written = take_screenshots(window, Path(args.screenshots))
+        try:
+            size = parse_size(args.size)
+        except ValueError as exc:
+            parser.error(str(exc))
+        written = take_screenshots(window, Path(args.screenshots), size)
         for path in written:
             print(path)
         window.close()
         return 0
     window.show()
+    QTimer.singleShot(0, collector.freeze_startup_objects)
     if os.environ.get("MUSICREC_EXIT_WHEN_SHOWN"):   # bench/startup.py: time to a visible window
         QTimer.singleShot(0, lambda: (print("window-shown", flush=True), window.close()))
-    return app.exec()
+    status = app.exec()
+    # Quit is instant: the interpreter's last garbage collection walked every object the session
+    # made (3-4 s after a session with a model); nothing here needs it, the process ends anyway.
+    collector.freeze_startup_objects()
+    return status

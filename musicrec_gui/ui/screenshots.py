@@ -1,8 +1,13 @@
-"""``musicrec-gui --screenshots DIR``: render the main pages to PNG with whatever the store holds.
+"""``musicrec-gui --screenshots DIR [--size 1200x780]``: render every page to PNG with whatever the store holds.
 
-For looking at the app without a display (and for documentation). With a
-trained model (the active saved one is loaded at start-up) the exploring
-pages are rendered too: artists.png, similar.png, for-you.png and map.png.
+For looking at the app without a display (and for documentation). Written:
+welcome.png, library.png, import-report.png, train.png, and with a trained
+model (the active saved one is loaded at start-up) artists.png, similar.png,
+for-you.png, map.png and train-saved-models.png (and train-learning-rate.png
+when the model was trained after a learning-rate sweep) — or needs-model.png
+without one.  With data to train on, train-running.png catches a short training run
+half-way (curves growing, Stop enabled); that run is cancelled, so nothing is
+saved and the model in use stays.
 """
 from __future__ import annotations
 
@@ -11,13 +16,29 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QWidget
 
+from musicrec_gui.core.engine.events import EpochEvent
 from musicrec_gui.core.names import normalize_name
 from musicrec_gui.core.workflows.importing import ImportOutcome, history
 from musicrec_gui.ui.dialogs.import_report import ImportReportDialog
 
 # Artists most people know, for the Similar page picture: the first one the model has.
 WELL_KNOWN = ("Metallica", "The Beatles", "Britney Spears", "Radiohead")
-MODEL_WAIT_S = 120
+DEFAULT_SIZE = (1200, 780)
+WAIT_S = 180
+RUNNING_EPOCHS = 200   # the mid-training picture: a run long enough to be caught half-way
+RUNNING_AT_EPOCH = 3
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    """``"1200x780"`` → (1200, 780)."""
+    width, _, height = text.lower().partition("x")
+    try:
+        size = int(width), int(height)
+    except ValueError:
+        raise ValueError(f"a size is WIDTHxHEIGHT, such as 1200x780, not {text!r}") from None
+    if min(size) < 200:
+        raise ValueError(f"{text}: too small to show anything")
+    return size
 
 
 def _settle() -> None:
@@ -31,23 +52,24 @@ def _save(widget: QWidget, path: Path, written: list[Path]) -> None:
     written.append(path)
 
 
-def _wait_for_jobs(window, timeout: float = MODEL_WAIT_S) -> None:
-    """Let the start-up job (loading the saved model) finish, so the pages show the model."""
+def _wait(window, done=None, timeout: float = WAIT_S) -> None:
+    """Let jobs and page computations finish (or ``done()`` come true), so the pages show their results."""
     deadline = time.monotonic() + timeout
-    while window.runner.busy and time.monotonic() < deadline:
+    while time.monotonic() < deadline:
         QApplication.processEvents()
+        if done() if done is not None else not (window.runner.busy or window.context.compute.busy):
+            break
         time.sleep(0.02)
     _settle()
 
 
-def take_screenshots(window, folder: Path) -> list[Path]:
-    """Write welcome.png, library.png, import-report.png, and either needs-model.png (no model yet)
-    or artists.png, similar.png, for-you.png and map.png into ``folder``."""
+def take_screenshots(window, folder: Path, size: tuple[int, int] = DEFAULT_SIZE) -> list[Path]:
+    """Write the pictures (see the module docstring) into ``folder``; returns their paths."""
     folder.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    window.resize(1200, 780)
+    window.resize(*size)
     window.show()
-    _wait_for_jobs(window)
+    _wait(window)
     window.show_page("library")
     window.stack.setCurrentWidget(window.welcome)
     _save(window, folder / "welcome.png", written)
@@ -64,26 +86,60 @@ def take_screenshots(window, folder: Path) -> list[Path]:
     dialog.close()
     if model is not None:
         _explore_screenshots(window, model, folder, written)
-    _save(window.train.shown(), folder / "train.png", written)
+    window.show_page("train")
+    _wait(window)
+    _save(window, folder / "train.png", written)
+    if model is not None and model.lr_finder:
+        window.train.tabs.setCurrentWidget(window.train.lr_panel)
+        _save(window, folder / "train-learning-rate.png", written)
+    if model is not None:
+        window.train.tabs.setCurrentWidget(window.train.models_panel)
+        _save(window, folder / "train-saved-models.png", written)
+    _train_running(window, folder, written)
     window.show_page("library")
     return written
 
 
 def _explore_screenshots(window, model, folder: Path, written: list[Path]) -> None:
     window.show_page("artists")
+    _wait(window)
     _save(window, folder / "artists.png", written)
-    similar = window.pages["similar"].page
     known = {normalize_name(str(name)) for name in model.artist_names}
     artist = next((name for name in WELL_KNOWN if normalize_name(name) in known), None)
     window.show_page("similar")
+    _wait(window)
     if artist:
-        similar.show_artist(artist)
+        window.pages["similar"].ensure_page().show_artist(artist)
+        _wait(window)
     _save(window, folder / "similar.png", written)
     window.show_page("for_you")
+    _wait(window)
     _save(window, folder / "for-you.png", written)
     window.show_page("map")
-    _settle()
+    map_page = window.pages["map"].ensure_page()
+    _wait(window)
+    _wait(window, lambda: map_page.map.drawn() == map_page.map.count())   # points come in chunks
     if artist:
-        window.pages["map"].page.find(artist)
-        window.pages["map"].page.reset_view()   # the whole map, with the artist marked
+        map_page.find(artist)
+        map_page.reset_view()   # the whole map, with the artist marked
     _save(window, folder / "map.png", written)
+
+
+def _train_running(window, folder: Path, written: list[Path]) -> None:
+    """A training run caught half-way; then cancelled, so nothing is saved."""
+    page = window.train
+    if not page.train_button.isEnabled():
+        return   # nothing to train on, or a job is running
+    settings = page.form.settings()
+    job = page.train(settings.replace(epochs=max(settings.epochs, RUNNING_EPOCHS)))
+    if job is None:
+        return
+    epochs_seen: list[int] = []
+    job.event.connect(lambda event: epochs_seen.append(event.epoch) if isinstance(event, EpochEvent) else None)
+    _wait(window, lambda: len(epochs_seen) >= RUNNING_AT_EPOCH or job.outcome is not None)
+    time.sleep(0.1)   # let the curves' repaint timer fire
+    _settle()
+    _save(window, folder / "train-running.png", written)
+    if job.outcome is None:
+        window.runner.cancel()
+    _wait(window, lambda: not window.runner.busy)

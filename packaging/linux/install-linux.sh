@@ -25,3 +25,5 @@ cp "$SRC/share/icons/hicolor/scalable/apps/$APP_ID.svg" "$DATA/icons/hicolor/sca
 command -v update-desktop-database >/dev/null && update-desktop-database "$DATA/applications" || true
 command -v gtk-update-icon-cache >/dev/null && gtk-update-icon-cache -q "$DATA/icons/hicolor" || true
 echo "MusicRec installed: $DEST (menu entry: MusicRec)"
+# A menu launch shows no terminal: say now if the X11 libraries Qt needs are missing.
+"$DEST/MusicRec" --check-desktop || true

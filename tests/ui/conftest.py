@@ -63,7 +63,8 @@ def window(qtbot, store, settings):
 
 
 def wait_idle(qtbot, window, timeout: int = JOB_TIMEOUT_MS) -> None:
-    qtbot.waitUntil(lambda: not window.runner.busy, timeout=timeout)
+    """Until no job runs and no page computation is pending (their results are on screen)."""
+    qtbot.waitUntil(lambda: not window.runner.busy and not window.context.compute.busy, timeout=timeout)
 
 
 def drop_paths(widget, paths) -> bool:

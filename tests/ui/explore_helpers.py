@@ -2,7 +2,9 @@
 
 Built once per session: the self-test's synthetic community data (four genres,
 80 listeners) plus an artist named "=cmd" (for the CSV formula test) that
-Rock listeners play, and "you" (a Rock fan, Spotify export). Training takes
+Rock listeners play, a rare one with a private-use character in its name
+(two listeners: too few for reliable neighbours; HetRec has such names), and
+"you" (a Rock fan, Spotify export). Training takes
 well under a second on this data; each test gets a fresh copy of the folder.
 """
 from __future__ import annotations
@@ -25,6 +27,8 @@ from .conftest import wait_idle
 
 FORMULA_ARTIST = "=cmd"
 FORMULA_ID = 1001
+RARE_ARTIST = "Rare\ue216 Act"   # shown as "Rare Act"
+RARE_ID = 1002
 
 # PySide6 6.12.0 bug: ``SignalInstance.emit()`` returns True without taking a reference, so
 # every emit from Python code (ours, pyqtgraph's) drops one reference to True; after some
@@ -40,13 +44,17 @@ def give_back_true_references():
     _TRUE_RESERVE.extend([True] * max(0, before - sys.getrefcount(True)))
 
 
-def _add_formula_artist(community: Path) -> None:
-    """An artist whose name a spreadsheet would run as a formula, played by a dozen Rock fans."""
+def _add_special_artists(community: Path) -> None:
+    """An artist whose name a spreadsheet would run as a formula, played by a dozen Rock fans, and a
+    rare one with a junk character in its name, played by two Techno fans."""
     with open(community / "artists.dat", "a", encoding="utf-8", newline="") as out:
         out.write(f"{FORMULA_ID}\t{FORMULA_ARTIST}\thttp://www.last.fm/music/x\t\r\n")
+        out.write(f"{RARE_ID}\t{RARE_ARTIST}\thttp://www.last.fm/music/x\t\r\n")
     with open(community / "user_artists.dat", "a", encoding="utf-8", newline="") as out:
         for user in range(4, 52, 4):   # user % 4 == 0: the Rock listeners of the fixture
             out.write(f"{user}\t{FORMULA_ID}\t{200 + user}\r\n")
+        for user in (2, 6):
+            out.write(f"{user}\t{RARE_ID}\t{300 + user}\r\n")
 
 
 def write_person_export(folder: Path, artists: list[str], plays: int = 120) -> Path:
@@ -75,7 +83,7 @@ def trained_template(tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("MUSICREC_HOME", str(home))
         community, export = write_fixture(root / "fixture")
-        _add_formula_artist(community)
+        _add_special_artists(community)
         store = Store.open()
         reports = importer.import_paths(store, [community, export])
         assert not [r.error for r in reports if r.error]
@@ -100,5 +108,19 @@ def explore_window(qtbot, musicrec_home, trained_template, tmp_path):
 
 
 def page(window, key: str):
-    """The real page behind a model gate."""
-    return window.pages[key].page
+    """The real page behind a model gate, put on screen (pages compute when shown), with its results in."""
+    window.show_page(key)
+    found = window.pages[key].ensure_page()
+    settle(window)
+    return found
+
+
+def settle(window, timeout_s: float = 30.0) -> None:
+    """Until the page computations are done and their results delivered."""
+    from PySide6.QtWidgets import QApplication
+
+    deadline = time.monotonic() + timeout_s
+    while (window.context.compute.busy or window.runner.busy) and time.monotonic() < deadline:
+        QApplication.processEvents()
+        time.sleep(0.005)
+    QApplication.processEvents()

@@ -4,8 +4,11 @@
 """
 from __future__ import annotations
 
+import errno
 import io
+import socket
 import threading
+import urllib.error
 import zipfile
 from functools import partial
 from http.server import HTTPServer, SimpleHTTPRequestHandler
@@ -129,7 +132,8 @@ def test_downloading_hetrec_from_the_window_imports_it(qtbot, window, server, mo
     assert report is not None and report.isVisible()
     rows = {report.tree.topLevelItem(i).text(0): report.tree.topLevelItem(i)
             for i in range(report.tree.topLevelItemCount())}
-    assert rows["hetrec2011-lastfm-2k/user_artists.dat"].text(4) == "4"
+    # The zip's name stays in the short name (issue 13 item 9: files of two zips looked the same).
+    assert rows["hetrec2011-lastfm-2k.zip/hetrec2011-lastfm-2k/user_artists.dat"].text(4) == "4"
     assert window.store.scalar("SELECT COUNT(*) FROM listeners WHERE kind = 'community'") == 3
     assert window.current_page() == "library"
 
@@ -145,3 +149,34 @@ def test_a_truncated_download_says_so_and_changes_nothing(qtbot, window, server,
     assert table_counts(window.store) == before
     assert window.imports.report_dialog is None
     assert window.current_page() == "welcome"
+
+
+def test_an_offline_download_says_no_internet_connection_and_the_way_round(qtbot, window, monkeypatch):
+    # Issue 13 item 10: the banner showed "[Errno -2] Name or service not known". A name that never
+    # resolves (.invalid) fails the way an offline computer does.
+    monkeypatch.setenv(download.URL_ENV, "http://musicrec-offline-test.invalid/hetrec.zip")
+    job = window.imports.download_hetrec()
+    wait_idle(qtbot, window)
+    assert job.outcome == "failed"
+    text = window.banner.message()
+    assert text.startswith("No internet connection")
+    assert download.HETREC_FILE_NAME in text and "Choose a file or zip" in text
+    assert "Errno" not in text
+
+
+def test_offline_is_told_from_other_failures():
+    from musicrec_gui.core.workflows.importing import offline
+
+    def chain(inner: BaseException) -> DownloadError:
+        try:
+            try:
+                raise urllib.error.URLError(inner)
+            except urllib.error.URLError as exc:
+                raise DownloadError("cannot connect") from exc
+        except DownloadError as exc:
+            return exc
+
+    assert offline(chain(socket.gaierror(socket.EAI_NONAME, "Name or service not known")))
+    assert offline(chain(OSError(errno.ENETUNREACH, "Network is unreachable")))
+    assert not offline(chain(ConnectionRefusedError(errno.ECONNREFUSED, "Connection refused")))
+    assert not offline(DownloadError("the server answered 404 Not Found"))

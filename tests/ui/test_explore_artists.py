@@ -8,7 +8,8 @@ from musicrec_gui.ui.main_window import MainWindow
 from musicrec_gui.ui.settings import Settings
 
 from .conftest import wait_idle
-from .explore_helpers import explore_window, give_back_true_references, page, trained_template  # noqa: F401
+from .explore_helpers import (explore_window, give_back_true_references, page, settle,  # noqa: F401
+                              trained_template)
 
 
 def test_the_table_and_chart_show_the_bias_ranking(qtbot, explore_window):
@@ -34,6 +35,7 @@ def test_minimum_listeners_and_top_bottom_change_the_table(qtbot, explore_window
     artists = page(explore_window, "artists")
     everyone = len(artists.table.current_frame())
     artists.min_listeners.setValue(15)
+    settle(explore_window)
     fewer = artists.table.current_frame()
     assert 0 < len(fewer) < everyone and (fewer["listeners"] >= 15).all()
 
@@ -58,11 +60,13 @@ def test_double_click_and_bar_click_open_similar(qtbot, explore_window):
     explore_window.show_page("artists")
     first = artists.table.current_frame()["artist"].iloc[2]
     artists.table.row_activated.emit(artists.table.model.row(2))
+    settle(explore_window)
     assert explore_window.current_page() == "similar"
     assert page(explore_window, "similar").current_artist() == first
 
     explore_window.show_page("artists")
     artists.chart.artist_clicked.emit(artists.chart.shown()[0][0])
+    settle(explore_window)
     assert explore_window.current_page() == "similar"
     assert page(explore_window, "similar").current_artist() == artists.chart.shown()[0][0]
 
@@ -74,6 +78,7 @@ def test_a_restart_shows_the_same_ranking_without_retraining(qtbot, explore_wind
 
     again = MainWindow(Store.open(), Settings.at(tmp_path / "settings.ini"))
     qtbot.addWidget(again)
+    again.show()
     try:
         assert again.models.model is None   # loading runs in the background…
         wait_idle(qtbot, again)
@@ -86,11 +91,15 @@ def test_a_restart_shows_the_same_ranking_without_retraining(qtbot, explore_wind
 
 
 def test_the_pages_wait_for_a_model_then_show_it(qtbot, window, trained_template):
-    """No model yet: the "train first" placeholders; once one is active: the real pages."""
+    """No model yet: the "train first" placeholders; once one is active: the real pages, built and
+    computed when first shown (issue 13 item 3: pages nobody looks at cost nothing)."""
     for key in ("artists", "similar", "for_you", "map"):
         gate = window.pages[key]
         assert gate.page is None and "Train a model first" in gate.placeholder.message.text()
     window.models.set_model(registry.load(root=trained_template / "models"))
+    assert all(window.pages[key].page is None for key in ("artists", "similar", "for_you", "map"))
     for key in ("artists", "similar", "for_you", "map"):
+        window.show_page(key)
         gate = window.pages[key]
         assert gate.currentWidget() is gate.page and gate.page.model is window.models.model
+        settle(window)

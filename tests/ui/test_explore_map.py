@@ -6,7 +6,6 @@ import time
 
 import numpy as np
 from PySide6.QtCore import QPointF
-from PySide6.QtWidgets import QApplication
 
 from musicrec_gui.core.engine import projection
 from musicrec_gui.ui.widgets.artist_map import IN_LIBRARY, RECOMMENDED
@@ -23,7 +22,7 @@ def show_map(qtbot, window):
     window.show_page("map")
     map_page = page(window, "map")
     qtbot.waitExposed(map_page.map)
-    QApplication.processEvents()
+    qtbot.waitUntil(lambda: map_page.map.drawn() == map_page.map.count() > 0)   # handed over in chunks
     return map_page
 
 
@@ -59,7 +58,9 @@ def test_searching_highlights_and_zooms_and_a_click_opens_similar(qtbot, explore
     map_page.search.choose("Folk Band 07")
     index = map_page.map.highlighted()
     assert map_page.map.name(index) == "Folk Band 07"
+    map_page.views.setCurrentWidget(map_page.norm_plot)   # drawn when first shown, with the same mark
     assert map_page.norm_plot.highlighted() == index
+    map_page.views.setCurrentWidget(map_page.map)
     zoomed = map_page.map.plot.getPlotItem().vb.viewRange()
     assert zoomed[0][1] - zoomed[0][0] < whole[0][1] - whole[0][0]
 
@@ -96,7 +97,10 @@ def test_cancelling_tsne_stops_the_job_and_its_process(qtbot, explore_window):
     before = map_page.coords.copy()
     job = map_page.start_tsne()
     qtbot.waitUntil(lambda: bool(multiprocessing.active_children()), timeout=JOB_TIMEOUT_MS)   # the child is up
-    map_page.tsne_button.click()   # the same button cancels
+    map_page.tsne_button.click()   # the same button cancels, after asking
+    box = map_page.cancel_confirm
+    assert box is not None and "lost" in box.text() and job.outcome is None
+    box.cancel_button.click()
     with qtbot.waitSignal(job.finished, timeout=JOB_TIMEOUT_MS):
         pass
     assert job.outcome == "cancelled"

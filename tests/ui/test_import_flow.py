@@ -81,7 +81,9 @@ def test_community_data_and_an_export_together_show_the_coverage(qtbot, window):
     text = report.match.text()
     assert f"{match['matched_artists']:,} of your {match['artists']:,} artists" in text
     assert f"({match['matched_artists'] / match['artists']:.0%})" in text
-    assert report.low_share and "add community data" in text   # about a quarter: low
+    assert report.low_share   # about a quarter: low
+    # The community data was part of this import: no stale "add community data" (issue 13 item 11).
+    assert "add community data" not in text and "may know more of yours" in text
     hetrec_row = next(report.tree.topLevelItem(i) for i in range(report.tree.topLevelItemCount())
                       if report.tree.topLevelItem(i).text(0).endswith("user_artists.dat"))
     assert hetrec_row.text(3) == "92,834" and hetrec_row.text(2) == "community"
@@ -98,6 +100,9 @@ def test_cancel_mid_import_leaves_the_store_unchanged(qtbot, window):
         pass
     assert window.job_status.isVisible() and window.job_status.name.text()
     window.job_status.cancel_button.click()
+    box = window.job_status.cancel_confirm   # throwing an import away is asked first
+    assert box is not None and "rolled back" in box.text() and job.outcome is None
+    box.cancel_button.click()
     wait_idle(qtbot, window)
 
     assert job.outcome == "cancelled"
@@ -142,3 +147,42 @@ def test_an_unknown_table_is_imported_through_a_column_mapping(qtbot, window, tm
     assert report.tree.topLevelItem(0).text(4) == "3"
     assert window.store.scalar("SELECT COUNT(*) FROM listeners WHERE kind = 'community'") == 2
     assert window.store.scalar("SELECT SUM(plays) FROM plays") == 22
+
+
+def test_the_person_selected_on_the_library_page_is_who_new_exports_belong_to(qtbot, window, tmp_path):
+    # Issue 13 item 5: the dialog defaulted to the last person imported, not the one on screen.
+    for person in ("alex", "sam"):
+        importer.import_source(window.store, text_source(f"Air|t|{1600000000 + len(person)}\n", f"{person}.txt"),
+                               PIPE_LISTENS, person=person)
+    window.settings.set(options.PERSON, "sam")   # the last import was sam's
+    window.refresh()
+    wait_idle(qtbot, window)
+    window.library.person_box.setCurrentText("alex")
+    path = require_shared(SPOTIFY)
+    assert drop_paths(window, [path])
+    dialog = confirm(qtbot, window)
+    assert dialog.person() == "alex"
+    dialog.reject()
+
+
+def test_podcast_audiobook_and_loved_files_are_shown_as_skipped_and_not_counted(qtbot, window, tmp_path):
+    # Issue 13 item 13: they were listed as personal exports, counted, and each left a 0-row import.
+    folder = tmp_path / "export"
+    folder.mkdir()
+    names = ("StreamingHistory_music_3.json", "StreamingHistory_podcast_0.json", "StreamingHistory_audiobook_0.json")
+    for name in names:
+        (folder / name).write_bytes(require_shared(EXPORTS / "spotify-account-data" / name).read_bytes())
+    (folder / "hearted.csv").write_bytes(require_shared(EXPORTS / "lastfm-ghan-csv" / "hearted.csv").read_bytes())
+    assert drop_paths(window, [folder])
+    dialog = confirm(qtbot, window)
+    found = rows(dialog)
+    assert found["StreamingHistory_music_3.json"][1] == "personal export"
+    assert found["StreamingHistory_podcast_0.json"][1].startswith("skipped: podcast episodes, not music")
+    assert found["StreamingHistory_audiobook_0.json"][1].startswith("skipped: audiobook chapters, not music")
+    assert found["hearted.csv"][1].startswith("skipped: loved tracks, not plays")
+    assert dialog.import_button.text() == "Import 1 file"
+    assert "1 file to import" in dialog.summary.text() and "3 skipped" in dialog.summary.text()
+    dialog.import_button.click()
+    wait_idle(qtbot, window)
+    sources = window.store.sources()
+    assert [s.path.split("/")[-1] for s in sources] == ["StreamingHistory_music_3.json"]   # no empty entries

@@ -32,6 +32,7 @@ def test_the_page_shows_counts_charts_and_history(qtbot, window):
     importer.import_source(window.store, text_source(listens(("Air", JAN_2021), ("Air", JAN_2021 + 40 * DAY),
                                                              ("Moby", JAN_2021))), PIPE_LISTENS)
     window.refresh()
+    wait_idle(qtbot, window)
     page = window.library
     assert window.current_page() == "library"
     assert page.cards["people"].value.text() == "1" and page.cards["listens"].value.text() == "3"
@@ -52,6 +53,7 @@ def test_undo_from_the_library_page_asks_first_then_runs_in_the_background(qtbot
     second = importer.import_source(window.store, text_source(listens(("Moby", JAN_2021 + DAY)), "b.txt"),
                                     PIPE_LISTENS)
     window.refresh()
+    wait_idle(qtbot, window)
     page = window.library
     assert page.history.rowCount() == 2
 
@@ -78,8 +80,30 @@ def test_double_clicking_an_import_shows_its_report(qtbot, window):
     done = importer.import_source(window.store, text_source(listens(("Air", JAN_2021), ("Air", None))),
                                   PIPE_LISTENS)
     window.refresh()
+    wait_idle(qtbot, window)
     window.library.history.cellDoubleClicked.emit(0, 1)
     report = window.imports.report_dialog
     assert report is not None and report.isVisible()
     assert report.tree.topLevelItem(0).text(4) == f"{done.added:,}"
-    assert "1 listens with unknown time" in window.library.undated.text()
+    assert "1 listen with unknown time is not shown" in window.library.undated.text()
+
+
+def test_month_bars_are_labelled_with_their_year_and_never_crowded(qtbot):
+    # Issue 13 item 12: bars were labelled at month boundaries with no year.
+    from musicrec_gui.ui.widgets.month_chart import MonthChart, month_ticks
+
+    months = [f"{year}-{month:02d}" for year in (2020, 2021, 2022) for month in range(1, 13)]
+    assert month_ticks(months, 40)[:2] == [(0.0, "Jan 2020"), (1.0, "Feb 2020")]
+    every_quarter = month_ticks(months, 12)
+    assert [label for _, label in every_quarter][:2] == ["Jan 2020", "Apr 2020"] and len(every_quarter) <= 12
+    assert [label for _, label in month_ticks(months, 3)] == ["2020", "2021", "2022"]
+    chart = MonthChart()
+    qtbot.addWidget(chart)
+    chart.resize(500, 300)
+    chart.show()
+    qtbot.waitExposed(chart)
+    chart.set_months([(month, 10) for month in months])
+    labels = chart.tick_labels()
+    room = chart.fontMetrics().horizontalAdvance("Sep 2020")
+    assert labels and len(labels) * room < chart.plot.width()   # they fit side by side
+    assert all(label[-4:].isdigit() for label in labels)        # every label carries its year

@@ -10,7 +10,8 @@ import json
 from musicrec_gui.cli import main as cli_main
 
 from .conftest import wait_idle
-from .explore_helpers import explore_window, give_back_true_references, page, trained_template  # noqa: F401
+from .explore_helpers import (explore_window, give_back_true_references, page, settle,  # noqa: F401
+                              trained_template)
 
 
 def _cli(capsys, *argv) -> dict:
@@ -34,6 +35,7 @@ def test_similar_artists_are_the_same_in_the_app_and_the_cli(qtbot, capsys, expl
     for metric, flags in (("dot", ()), ("cosine", ("--cosine",))):
         similar.metric.set_value(metric)
         similar.show_artist("Jazz Band 03")
+        settle(explore_window)
         cli = _cli(capsys, "similar", "Jazz Band 03", *flags, "-n", str(similar.count.value()))
         assert cli["query"] == similar.current_artist() == "Jazz Band 03"
         assert [r["artist"] for r in cli["results"]] == similar.results()

@@ -5,7 +5,9 @@ import time
 
 import pandas as pd
 import pytest
-from PySide6.QtGui import QKeySequence
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QImage, QKeySequence
+from PySide6.QtWidgets import QApplication
 
 from musicrec_gui import __version__
 from musicrec_gui.core import importer
@@ -80,7 +82,42 @@ def test_closing_during_an_import_stops_it_and_waits_for_the_thread(qtbot, windo
 def test_screenshots_render_the_main_pages(qtbot, window, tmp_path):
     importer.import_source(window.store, text_source("Air|t|1609459200\nMoby|t|1612137600\n"), PIPE_LISTENS)
     window.refresh()
-    written = take_screenshots(window, tmp_path / "shots")
-    assert [p.name for p in written] == ["welcome.png", "library.png", "needs-model.png", "import-report.png", "train.png"]
+    written = take_screenshots(window, tmp_path / "shots", (900, 600))
+    assert [p.name for p in written] == ["welcome.png", "library.png", "needs-model.png", "import-report.png",
+                                         "train.png", "train-running.png"]
     assert all(p.stat().st_size > 5000 for p in written)
+    assert QImage(str(tmp_path / "shots" / "train.png")).size() == QSize(900, 600)
+    # The mid-training picture was taken while the run went on; the run was then cancelled (nothing saved).
+    assert window.models.model is None and not window.runner.busy
 
+
+
+def test_a_message_does_not_move_the_page_under_the_mouse(qtbot, window):
+    # Issue 13 item 8: banners pushed the page down ~50 px (clicks landed on the wrong control) and
+    # squeezed tables. Now the strip floats over the bottom of the page area.
+    importer.import_source(window.store, text_source("Air|t|1609459200\n"), PIPE_LISTENS)
+    window.refresh()
+    wait_idle(qtbot, window)
+    page = window.library
+    before = (window.stack.geometry(), page.history.geometry(), page.mapTo(window, page.rect().topLeft()))
+    window.show_notice("Model “x” saved and in use.")
+    window.banner.show_error("Something failed: " + "a long explanation " * 12)
+    QApplication.processEvents()
+    assert window.banner.isVisible()
+    assert (window.stack.geometry(), page.history.geometry(), page.mapTo(window, page.rect().topLeft())) == before
+    banner = window.banner.geometry()
+    assert banner.bottom() <= window.stack.geometry().bottom() and banner.height() < window.stack.height() / 3
+    assert "a long explanation" in window.banner.message()
+
+
+def test_looking_for_a_graphics_card_leaves_no_stale_status(qtbot, window):
+    # Issue 13 item 11: "Looking for a graphics card: done" stayed in the status bar, and the probe
+    # ran as a job that blocked imports meanwhile.
+    importer.import_source(window.store, text_source("Air|t|1609459200\n"), PIPE_LISTENS)
+    window.refresh()
+    window.show_page("train")
+    assert not window.runner.busy
+    wait_idle(qtbot, window)
+    qtbot.waitUntil(lambda: window.train.form.devices()[-1] == "cpu", timeout=120_000)
+    assert "graphics card" not in window.statusBar().currentMessage()
+    assert not window.job_status.isVisible()

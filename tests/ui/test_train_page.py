@@ -1,6 +1,8 @@
 """The Train page end to end: LR finder, size search, training, stop, save, saved models, responsiveness."""
 from __future__ import annotations
 
+import re
+
 import math
 import statistics
 import time
@@ -188,7 +190,9 @@ def test_training_draws_curves_shows_metrics_saves_and_feeds_the_model_pages(qtb
     assert len(saved) == 1 and saved[0].active
     assert saved[0].evaluation["recall_at_20"] == pytest.approx(float(shown["model"]["Recall@20"]), abs=1e-3)
     assert window.models.model is not None and window.models.model_id == saved[0].id
-    assert artists.currentWidget() is not artists.placeholder
+    assert artists.page is None   # built when first shown, with the model in use
+    window.show_page("artists")
+    assert artists.currentWidget() is artists.page and artists.page.model is window.models.model
     assert page.models_panel.ids() == [saved[0].id] and page.models_panel.in_use() == saved[0].id
     assert not page.run_panel.prompt.isVisible()
     loaded = registry.load(saved[0].id)
@@ -202,6 +206,8 @@ def test_stop_keeps_the_best_weights_and_asks_before_saving(qtbot, page):
     wait_idle(qtbot, _main(page))
     prompt = page.run_panel.prompt
     assert prompt.isVisible() and "stopped after epoch" in prompt.text.text()
+    # The status bar says so too, not "Training: done" (issue 13 item 11).
+    assert re.fullmatch(r"Training stopped after epoch \d+; not saved yet", _main(page).statusBar().currentMessage())
     assert registry.list_models() == []            # nothing saved without asking
     assert page.run_panel.summary.values()["model"]["Recall@20"] != "–"
     prompt.discard_button.click()

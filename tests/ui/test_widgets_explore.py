@@ -9,7 +9,8 @@ import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtWidgets import QApplication
 
-from musicrec_gui.ui.widgets.artist_map import IN_LIBRARY, OTHER, RECOMMENDED, ArtistMap, NormPlot, scaled_sizes
+from musicrec_gui.ui.widgets.artist_map import (CHUNK, IN_LIBRARY, OTHER, RECOMMENDED, ArtistMap, NormPlot,
+                                               scaled_sizes)
 from musicrec_gui.ui.widgets.artist_search import ArtistSearchField
 from musicrec_gui.ui.widgets.bias_chart import BiasBars
 from musicrec_gui.ui.widgets.results_table import ResultsTable
@@ -70,12 +71,15 @@ def nearest_by_brute_force(widget, scene_pos, x, y, radius_px):
     return best
 
 
-def test_map_is_one_scatter_item_with_all_points(artist_map, cloud):
+def test_map_is_a_few_scatter_items_with_all_points(qtbot, artist_map, cloud):
     from pyqtgraph import ScatterPlotItem
+    qtbot.waitUntil(lambda: artist_map.drawn() == N_ARTISTS)   # handed over a chunk per event-loop turn
     scatters = [i for i in artist_map.plot.getPlotItem().items if isinstance(i, ScatterPlotItem)]
-    # The cloud plus two one-point markers (hover ring, highlight ring); no item per artist.
-    assert len(scatters) == 3
-    assert len(artist_map.scatter.data) == N_ARTISTS
+    # One item per CHUNK points of a category plus two one-point markers (hover ring, highlight ring);
+    # no item per artist.
+    categories = cloud[3]
+    chunks = sum(-(-int(np.count_nonzero(categories == c)) // CHUNK) for c in (OTHER, IN_LIBRARY, RECOMMENDED))
+    assert len(scatters) == chunks + 2
     assert artist_map.count() == N_ARTISTS
     image = artist_map.grab().toImage()
     assert not image.isNull() and image.width() >= 800
@@ -170,7 +174,7 @@ def test_norm_plot_is_log_x_with_the_same_hover(qtbot, cloud):
     plot.set_points(listeners, norms, categories, names, plays)
     QApplication.processEvents()
     assert plot.plot.getPlotItem().getAxis("bottom").logMode
-    assert len(plot.scatter.data) == N_ARTISTS
+    qtbot.waitUntil(lambda: plot.drawn() == N_ARTISTS)
     k = int(np.argmax(listeners))
     vb = plot.plot.getPlotItem().vb
     index = plot.hover_at(vb.mapViewToScene(QPointF(np.log10(listeners[k]), norms[k])))

@@ -120,6 +120,20 @@ def test_lr_plot_is_log_x_and_marks_the_suggestion(lr_plot):
     assert lr_plot.chosen_rate() is None
 
 
+def test_lr_plot_labels_decades_only_and_names_its_curves(lr_plot):
+    # Issue 13 item 12: minor ticks of the log axis were labelled and ran into each other; nothing
+    # said which curve was raw and which smoothed; the chosen-rate label sat on the curve.
+    major, minor = lr_plot.plot.getAxis("bottom")._tickLevels
+    assert [label for _, label in major] == ["1e-6", "1e-5", "1e-4", "1e-3", "1e-2", "1e-1", "1"]
+    assert minor and all(label == "" for _, label in minor)
+    assert [label.text for _, label in lr_plot.legend.items] == ["loss of each step", "smoothed"]
+    lr_plot.set_chosen(1e-2)
+    for line in (lr_plot.suggestion_line, lr_plot.chosen_line):
+        assert line.label.orthoPos > 0.9   # in the empty band above the starting loss
+    # …on either side of their lines, so close rates do not put one label over the other.
+    assert lr_plot.suggestion_line.label.anchors[0][0] == 1 and lr_plot.chosen_line.label.anchors[0][0] == 0
+
+
 def test_lr_plot_click_picks_the_nearest_tried_rate(qtbot, lr_plot):
     lrs = np.logspace(-6, 0, 61)
     vb = lr_plot.plot.getPlotItem().vb

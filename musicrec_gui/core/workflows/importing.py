@@ -7,7 +7,9 @@ music the community data knows.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import errno
+import socket
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from musicrec_gui.core import download, importer, library, paths
@@ -17,9 +19,17 @@ from musicrec_gui.core.community.mirror import Dump, find_newest, mirror_url
 from musicrec_gui.core.formats.base import SAMPLE_BYTES, Source
 from musicrec_gui.core.importer import PlannedSource, SourceReport
 from musicrec_gui.core.jobs import Progress, Reporter, StopToken, ignore_events
+from musicrec_gui.core.errors import MusicRecError
 from musicrec_gui.core.store import Store
+from musicrec_gui.core.text import count_text
 
 TABLE_DELIMITERS = (",", ";", "\t", "|")
+# Formats whose files are recognised exports but usually hold no plays at all: planning reads
+# them through (they are small) and, when no row is a play, shows them as skipped before the
+# import — instead of counting them as files to import that then add an empty history entry.
+NO_PLAYS_FORMATS = ("spotify-account-podcast", "spotify-account-audiobook", "lastfm-ghan-loved")
+NO_PLAYS_WHY = {"podcast": "podcast episodes, not music", "audiobook": "audiobook chapters, not music",
+                "loved track (not a play)": "loved tracks, not plays"}
 
 
 @dataclass
@@ -69,8 +79,30 @@ def plan(files: list[str], *, token: StopToken | None = None, report: Reporter =
     planned = importer.plan_import(files)
     if token is not None:
         token.check()
+    planned = [_skip_if_no_plays(item, token) for item in planned]
     tables = {i for i, item in enumerate(planned) if item.error and looks_like_table(item.source)}
     return ImportPlan(list(files), planned, tables)
+
+
+def _skip_if_no_plays(item: PlannedSource, token: StopToken | None) -> PlannedSource:
+    """``item`` marked ignored when it is of a ``NO_PLAYS_FORMATS`` format and no row is a play."""
+    if item.format is None or item.format.parse is None or item.error or item.ignored \
+            or item.format.key not in NO_PLAYS_FORMATS:
+        return item
+    skipped: dict[str, int] = {}
+    try:
+        for chunk in item.format.parse(item.source):
+            if token is not None:
+                token.check()
+            if len(chunk.frame):
+                return item   # it has plays after all: import it as usual
+            for reason, count in chunk.skipped.items():
+                skipped[reason] = skipped.get(reason, 0) + count
+    except MusicRecError:
+        return item   # the import itself will report what is wrong with it
+    rows = sum(skipped.values())
+    why = "; ".join(NO_PLAYS_WHY.get(reason, reason) for reason in skipped) or "no plays in it"
+    return replace(item, ignored=f"{why}: {count_text(rows, 'row')}")
 
 
 def outcome(store: Store, reports: list[SourceReport], person: str | None,
@@ -143,6 +175,26 @@ def download_listenbrainz(store: Store, keep: str = keeping.DEFAULT_KEEP, mirror
                      f"ListenBrainz statistics of {got.dump.date_text} imported")
     result.notes = [f"licence: {listenbrainz.LICENCE}; attribution text saved in {got.licence_path}", *got.checks]
     return result
+
+
+# The errors that mean "this computer is not online", as opposed to a server that answers badly.
+_OFFLINE_ERRNOS = frozenset({errno.ENETUNREACH, errno.ENETDOWN, errno.EHOSTUNREACH})
+
+
+def offline(exc: BaseException | None) -> bool:
+    """Whether a download failed because this computer is not online: no name lookup, no route.
+
+    Looks through the exception's causes (``DownloadError`` ← ``URLError`` ← the socket error).
+    """
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        for candidate in (exc, getattr(exc, "reason", None)):   # URLError keeps the socket error as .reason
+            if isinstance(candidate, socket.gaierror) or (
+                    isinstance(candidate, OSError) and candidate.errno in _OFFLINE_ERRNOS):
+                return True
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 def undo(store: Store, source_id: int, *, token: StopToken | None = None,

@@ -53,6 +53,11 @@ from musicrec_gui.core.store import Store
 PERSON = "person"
 REASONS = 3            # artists named in "because you listen to …"
 DEFAULT_COUNT = 20     # results in a list unless the person asks for another number
+# Artists with fewer listeners than this are left out of similar artists and recommendations
+# unless the person lowers it (app and CLI alike): with one or two listeners an artist's
+# vector is mostly one person's library, so its neighbours and its "deep cut" scores are
+# noise.  Five is the article's threshold for keeping an artist at all.
+MIN_LISTENERS = 5
 METRICS = ("dot", "cosine")
 EXPLORE, REDISCOVER = "explore", "rediscover"
 LANES = (EXPLORE, REDISCOVER)

@@ -7,12 +7,16 @@ here.  The result is a ``formats.ColumnMapping`` for ``formats.mapped_format``.
 from __future__ import annotations
 
 import csv
+import html
 
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout,
-                               QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QHeaderView,
+                               QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from musicrec_gui.core import formats
 from musicrec_gui.core.formats.base import Source
+from musicrec_gui.core.text import display_name
+from musicrec_gui.ui.widgets.text import secondary, wrap_tooltips
 
 PREVIEW_ROWS = 20
 DELIMITERS = {",": "Comma ( , )", ";": "Semicolon ( ; )", "\t": "Tab", "|": "Pipe ( | )"}
@@ -36,8 +40,11 @@ class ColumnMappingDialog(QDialog):
         delimiter, header, rows = formats.preview_table(source, n=PREVIEW_ROWS)
         self._lines = _head_lines(source, PREVIEW_ROWS + 1)
 
-        intro = QLabel(f"MusicRec does not recognise <b>{source.name}</b>. If it is a table of plays, "
-                       "say which column holds what. Only the artist is required.", wordWrap=True)
+        # The file name is the file's, not ours: escaped, so it can never be read as markup.
+        intro = QLabel(f"MusicRec does not recognise <b>{html.escape(display_name(source.name))}</b>. If it is "
+                       "a table of plays, say which column holds what. Only the artist is required.", wordWrap=True)
+        intro.setTextFormat(Qt.TextFormat.RichText)
+        self.intro = intro
         self.delimiter = QComboBox()
         for value, label in DELIMITERS.items():
             self.delimiter.addItem(label, value)
@@ -64,7 +71,7 @@ class ColumnMappingDialog(QDialog):
             self.combos[role] = combo
             form.addRow(f"{label}:", combo)
         self.explanation = QLabel(wordWrap=True)
-        self.explanation.setEnabled(False)
+        secondary(self.explanation)
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel)
@@ -84,6 +91,7 @@ class ColumnMappingDialog(QDialog):
         self._show(header, rows, guess=True)
         self.delimiter.currentIndexChanged.connect(self._resplit)
         self.has_header.toggled.connect(self._resplit)
+        wrap_tooltips(self)
 
     # -- result ------------------------------------------------------------------
     def column(self, role: str) -> int | None:
@@ -92,7 +100,7 @@ class ColumnMappingDialog(QDialog):
     def set_column(self, role: str, index: int | None) -> None:
         self.combos[role].setCurrentIndex(self.combos[role].findData(index))
 
-    def mapping(self) -> "formats.ColumnMapping":
+    def mapping(self) -> formats.ColumnMapping:
         artist = self.column("artist")
         return formats.ColumnMapping(
             delimiter=self.delimiter.currentData(), has_header=self.has_header.isChecked(),

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QGroupBox, QHBoxLayout, QLabel, QPushButton,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout,
+                               QWidget)
 
 from musicrec_gui.core import download
 from musicrec_gui.ui.icons import set_icon
 from musicrec_gui.ui.pages.welcome_page import WHY_COMMUNITY
+from musicrec_gui.ui.widgets.text import wrap_tooltips
 
 
 class CommunityDialog(QDialog):
@@ -63,6 +64,7 @@ class CommunityDialog(QDialog):
                                (self.folder_button, self.folder_requested),
                                (self.download_button, self.download_requested)):
             button.clicked.connect(lambda _=False, signal=signal: self._choose(signal))
+        wrap_tooltips(self)
 
     def _choose(self, signal) -> None:
         self.accept()

@@ -1,24 +1,32 @@
-"""Before an import: the files found, what each was recognised as, and whose data it is."""
+"""Before an import: the files found, what each was recognised as, and whose data it is.
+
+Files that hold nothing to import (podcasts, audiobooks, loved tracks, a
+Spotify ``Userdata.json``…) are listed as skipped, with the reason, and are not
+counted as files to import.  File names are plain text, cut in the middle
+(the end tells files apart), with the full path on hover.
+"""
 from __future__ import annotations
 
 import os
 from dataclasses import replace
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHeaderView, QLabel,
-                               QPushButton, QStyle, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHeaderView, QLabel, QPushButton,
+                               QStyle, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from musicrec_gui.core.formats.base import Format
 from musicrec_gui.core.importer import PlannedSource
 from musicrec_gui.core.library import DEFAULT_PERSON
+from musicrec_gui.core.text import display_name
 from musicrec_gui.core.workflows.importing import ImportPlan
+from musicrec_gui.ui.widgets.text import secondary, tip_text, wrap_tooltips
 
 
 def kind_text(item: PlannedSource) -> str:
     if item.error:
         return "not recognised"
     if item.ignored:
-        return "skipped"
+        return f"skipped: {item.ignored}"
     return "community dataset" if item.role == "community" else "personal export"
 
 
@@ -40,6 +48,8 @@ class ImportConfirmDialog(QDialog):
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setSelectionMode(QTableWidget.SelectionMode.NoSelection)
         self.table.verticalHeader().hide()
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)   # the end of a path tells files apart
+        self.table.setWordWrap(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
 
@@ -53,7 +63,7 @@ class ImportConfirmDialog(QDialog):
         form.setContentsMargins(0, 0, 0, 0)
         form.addRow("Personal exports belong to:", self.person_box)
         self.person_hint = QLabel("Community datasets keep their own listeners.")
-        self.person_hint.setEnabled(False)
+        secondary(self.person_hint)
         form.addRow("", self.person_hint)
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
@@ -69,6 +79,7 @@ class ImportConfirmDialog(QDialog):
         layout.addWidget(self.buttons)
         self.resize(self.fontMetrics().horizontalAdvance("x") * 100, self.fontMetrics().height() * 24)
         self._fill()
+        wrap_tooltips(self)
 
     def planned(self) -> list[PlannedSource]:
         return list(self.plan.planned)
@@ -87,18 +98,18 @@ class ImportConfirmDialog(QDialog):
         self.table.setRowCount(len(planned))
         warning = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
         for row, item in enumerate(planned):
-            name = QTableWidgetItem(self._short(item.source.name))
-            name.setToolTip(item.source.name)
+            name = QTableWidgetItem(display_name(self._short(item.source.name)))
+            name.setToolTip(display_name(item.source.name))
             label = QTableWidgetItem(item.format.label if item.format else "—")
             kind = QTableWidgetItem(kind_text(item))
             if item.error:
                 kind.setIcon(warning)
-                kind.setToolTip(item.error)
-                name.setToolTip(item.error)
+                kind.setToolTip(tip_text(display_name(item.error)))
+                name.setToolTip(tip_text(display_name(item.error)))
             elif item.ignored:
                 for cell in (name, label, kind):
                     cell.setForeground(self.palette().placeholderText())
-                    cell.setToolTip(f"Skipped: {item.ignored}")
+                    cell.setToolTip(tip_text(f"Skipped: {item.ignored}"))
             for column, cell in enumerate((name, label, kind)):
                 self.table.setItem(row, column, cell)
             self.table.removeCellWidget(row, 2)

@@ -1,20 +1,23 @@
 """After an import: per file what was recognised, added and skipped, and how well the community data covers you."""
 from __future__ import annotations
 
+import html
 import textwrap
 from pathlib import PurePath
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHeaderView, QLabel, QStyle, QTreeWidget,
-                               QTreeWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHeaderView, QLabel, QStyle, QTreeWidget, QTreeWidgetItem,
+                               QVBoxLayout, QWidget)
 
 from musicrec_gui.core.importer import SourceReport
+from musicrec_gui.core.text import display_name
 from musicrec_gui.core.workflows.importing import ImportOutcome
 from musicrec_gui.ui.widgets.text import heading
 
 REPORT_COLUMNS = ("File", "Format", "Listener", "Rows read", "Added", "Skipped", "Malformed")
 LOW_SHARE = 0.5
 DETAIL_WIDTH = 110   # characters per line of a detail row
+TIP_WIDTH = 60
 
 
 def match_text(outcome: ImportOutcome) -> tuple[str, bool]:
@@ -31,10 +34,19 @@ def match_text(outcome: ImportOutcome) -> tuple[str, bool]:
     text = (f"{match['matched_artists']:,} of {who} {match['artists']:,} artists ({artists:.0%}) are in the "
             f"community data, covering {plays:.0%} of {who} plays.")
     low = min(artists, plays) < LOW_SHARE
-    if low:
+    if low and _added_community_data(outcome):
+        # Just added: telling the person to add community data would be stale advice.
+        text += (" That is low: recommendations can only reach artists the community data knows, and "
+                 "a dataset from another time or place may know more of yours.")
+    elif low:
         text += (" That is low: add community data so recommendations can reach beyond the artists "
                  "the current data knows.")
     return text, low
+
+
+def _added_community_data(outcome: ImportOutcome) -> bool:
+    """Whether this import added community data (community reports belong to no person)."""
+    return any(r.added and r.listener is None for r in outcome.reports if not r.error and not r.ignored)
 
 
 class ImportReportDialog(QDialog):
@@ -55,13 +67,15 @@ class ImportReportDialog(QDialog):
             summary += f" {len(errors)} file{'s' if len(errors) != 1 else ''} could not be imported."
         self.summary = QLabel(summary, wordWrap=True)
         text, low = match_text(outcome)
-        self.match = QLabel(text, wordWrap=True)
+        self.match = QLabel(html.escape(text), wordWrap=True)
+        self.match.setTextFormat(Qt.TextFormat.RichText)   # escaped: names in it are plain text
         self.match.setVisible(bool(text))
         if low:
-            self.match.setText(f"<b>{text}</b>")
+            self.match.setText(f"<b>{html.escape(text)}</b>")
         self.low_share = low
 
         self.tree = QTreeWidget()
+        self.tree.setTextElideMode(Qt.TextElideMode.ElideMiddle)   # the end of a path tells files apart
         self.tree.setHeaderLabels(REPORT_COLUMNS)
         self.tree.setRootIsDecorated(True)
         header = self.tree.header()
@@ -89,11 +103,12 @@ class ImportReportDialog(QDialog):
     def _item(self, r: SourceReport) -> QTreeWidgetItem:
         skipped = sum(r.skipped.values())
         imported = not r.error and not r.ignored
-        values = [short_path(r.path), r.format_label or "—", r.listener or ("community" if imported else ""),
+        listener = display_name(r.listener) if r.listener else ("community" if imported else "")
+        values = [display_name(short_path(r.path)), r.format_label or "—", listener,
                   f"{r.rows_read:,}" if imported else "", f"{r.added:,}" if imported else "",
                   f"{skipped:,}" if imported else "", f"{r.malformed:,}" if imported else ""]
         item = QTreeWidgetItem(values)
-        item.setToolTip(0, r.path)
+        item.setToolTip(0, display_name(r.path))
         for column in range(3, len(values)):
             item.setTextAlignment(column, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         item.setData(0, Qt.ItemDataRole.UserRole, r)
@@ -118,8 +133,9 @@ class ImportReportDialog(QDialog):
 
     def _detail(self, parent: QTreeWidgetItem, text: str) -> None:
         # Item views do not wrap spanned rows, so long messages (errors) are wrapped here.
+        text = display_name(text)
         child = QTreeWidgetItem([textwrap.fill(text, DETAIL_WIDTH)])
-        child.setToolTip(0, text)
+        child.setToolTip(0, textwrap.fill(text, TIP_WIDTH))
         parent.addChild(child)
 
     def details(self, row: int) -> list[str]:
@@ -129,6 +145,11 @@ class ImportReportDialog(QDialog):
 
 
 def short_path(path: str) -> str:
-    """The file and its folder (or zip): enough to tell ``user_artists.dat`` of two datasets apart."""
+    """The file and its folder, and the zip it came from: enough to tell ``user_artists.dat`` of two
+    datasets, or the same-named files of two zips, apart."""
     parts = PurePath(path).parts
+    archive = next((i for i, part in enumerate(parts) if part.lower().endswith(".zip")), None)
+    if archive is not None and archive < len(parts) - 1:
+        inside = parts[archive + 1:]
+        return "/".join([parts[archive], *(["…"] if len(inside) > 2 else []), *inside[-2:]])
     return "/".join(parts[-2:]) if len(parts) > 1 else path

@@ -2,8 +2,9 @@
 
 A bias is how much the model rates an artist for everyone, before personal
 taste: a popularity-like score. Artists with very few listeners get noisy
-biases, so a minimum-listeners filter (5 by default, as in the article) keeps
-them out. Double-click an artist (or click a bar) to see similar artists.
+biases, so a minimum-listeners filter (``MIN_LISTENERS``, 5 as in the article)
+keeps them out. Double-click an artist (or click a bar) to see similar artists.
+The ranking is computed off the GUI thread when the page is shown.
 """
 from __future__ import annotations
 
@@ -13,33 +14,37 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QFrame, QGroupBox, QHBoxLayout, QLabel, QScrollArea, QSpinBox, QSplitter, QVBoxLayout,
                                QWidget)
 
-from musicrec_gui.core.workflows.listening import Listening
+from musicrec_gui.core.workflows.listening import MIN_LISTENERS
 from musicrec_gui.ui.explore.toggle import Toggle
+from musicrec_gui.ui.pages.explore_page import ExplorePage
 from musicrec_gui.ui.widgets.bias_chart import BiasBars
-from musicrec_gui.ui.widgets.results_table import ResultsTable
-from musicrec_gui.ui.widgets.text import heading
+from musicrec_gui.ui.widgets.results_table import ResultsTable, columns_of, row_search_keys
+from musicrec_gui.ui.widgets.text import heading, secondary
 
 CHART_BARS = 30
-DEFAULT_MIN_LISTENERS = 5
+COLUMNS = [("rank", "Rank", "int"), ("artist", "Artist", "text"), ("bias", "Bias", "float"),
+           ("listeners", "Listeners", "int"), ("plays", "Plays", "int")]
+YOUR_PLAYS = ("your_plays", "Your plays", "int")
 
 
-class ArtistsPage(QWidget):
+class ArtistsPage(ExplorePage):
+    name = "artists"
+
     def __init__(self, context, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.context = context
-        self.model = None
-        self.listening: Listening | None = None
-        self.your_plays = np.zeros(0, dtype=np.int64)
+        super().__init__(context, parent)
+        self.person: str | None = None
+        self.frame = pd.DataFrame()
+        self._keys = pd.Series(dtype=object)
 
         intro = QLabel("Each artist's learned <b>bias</b>: how much the model rates an artist for everyone, "
                        "before personal taste — a popularity-like score.", wordWrap=True)
-        self.min_listeners = QSpinBox(minimum=1, maximum=1_000_000, value=DEFAULT_MIN_LISTENERS)
+        self.min_listeners = QSpinBox(minimum=1, maximum=1_000_000, value=MIN_LISTENERS)
         self.min_listeners.setKeyboardTracking(False)   # typing "50" must not rank for 5 first
         self.min_listeners.setToolTip("Leave out artists with fewer listeners: their biases rest on too little data")
-        self.min_listeners.valueChanged.connect(self.refresh)
+        self.min_listeners.valueChanged.connect(self.invalidate)
         self.end = Toggle([("top", "Highest"), ("bottom", "Lowest")])
         self.end.setToolTip("Show the highest biases first, or the lowest")
-        self.end.changed.connect(self.refresh)
+        self.end.changed.connect(lambda _end: self._show_end())
         controls = QHBoxLayout()
         controls.addWidget(heading("Artists"))
         controls.addStretch()
@@ -64,58 +69,58 @@ class ArtistsPage(QWidget):
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.table)
         splitter.addWidget(self.chart_box)
-        splitter.setSizes([3000, 2000])   # in proportion: the table a little wider than the chart
+        splitter.setSizes([7000, 3000])   # in proportion: names need the width more than the bars
         splitter.setChildrenCollapsible(False)
         hint = QLabel("Double-click an artist, or click a bar, to see similar artists.", wordWrap=True)
-        hint.setEnabled(False)
+        secondary(hint)
 
         layout = QVBoxLayout(self)
         layout.addLayout(controls)
+        layout.addWidget(self.model_line)
         layout.addWidget(intro)
         layout.addWidget(splitter, 1)
         layout.addWidget(hint)
-        context.models.plays_changed.connect(self._store_changed)
-
-    def set_model(self, model) -> None:
-        self.model = model
-        self.listening = self.context.models.listening
-        self._read_your_plays()
-        self.refresh()
-
-    def _store_changed(self) -> None:
-        # New plays of "you" change the "Your plays" column; the ranking itself is the model's.
-        if self.listening is not None:
-            self._read_your_plays()
-            self.refresh()
-
-    def _read_your_plays(self) -> None:
-        self.person = self.listening.first_person()
-        self.your_plays = self.listening.plays_per_artist(self.person)
-
-    def ranking(self) -> pd.DataFrame:
-        """Every artist with enough listeners, highest bias first, ranked 1, 2, …"""
-        ranked = self.listening.biases(min_listeners=self.min_listeners.value())
-        frame = pd.DataFrame({"rank": np.arange(1, len(ranked) + 1),
-                              "artist": [r.artist for r in ranked],
-                              "bias": [r.bias for r in ranked],
-                              "listeners": [r.listeners for r in ranked],
-                              "plays": [r.plays for r in ranked]})
-        plays = self.your_plays[np.array([r.index for r in ranked], dtype=np.int64)]
-        # Blank rather than 0 for artists the person never played: the few they did stand out.
-        frame["your_plays"] = pd.array(np.where(plays > 0, plays, None), dtype="Int64")
-        return frame
 
     def refresh(self) -> None:
-        if self.model is None:
+        """Rank every artist with enough listeners (off the GUI thread), then show table and bars."""
+        listening, minimum = self.listening, self.min_listeners.value()
+
+        def ranked():
+            person = listening.first_person()
+            frame = ranking(listening, person, minimum)
+            columns = columns_of(COLUMNS + ([YOUR_PLAYS] if person is not None else []))
+            return person, frame, columns, row_search_keys(frame, columns)
+
+        self.compute("ranking", ranked, lambda found: self._show(listening, *found))
+
+    def _show(self, listening, person, frame: pd.DataFrame, columns, keys: pd.Series) -> None:
+        if listening is not self.listening:
             return
-        frame = self.ranking()
-        end = self.end.value()
-        shown = frame.iloc[::-1] if end == "bottom" else frame
-        columns = [("rank", "Rank", "int"), ("artist", "Artist", "text"), ("bias", "Learned bias", "float"),
-                   ("listeners", "Listeners", "int"), ("plays", "Total plays", "int")]
-        if self.person is not None:
-            columns.append(("your_plays", "Your plays", "int"))
-        self.table.set_frame(shown, columns)
-        self.chart.set_biases(frame["artist"].tolist(), frame["bias"].to_numpy(), end=end)
+        self.person, self.frame, self._keys = person, frame, keys
+        self._show_end()
+
+    def _show_end(self) -> None:
+        if "artist" not in self.frame:
+            return   # nothing ranked yet
+        frame, keys, end = self.frame, self._keys, self.end.value()
+        if end == "bottom":
+            frame, keys = frame.iloc[::-1], keys.iloc[::-1]
+        columns = COLUMNS + ([YOUR_PLAYS] if self.person is not None else [])
+        self.table.set_frame(frame, columns, keys)
+        self.chart.set_biases(self.frame["artist"].tolist(), self.frame["bias"].to_numpy(), end=end)
         which = "Highest" if end == "top" else "Lowest"
-        self.chart_box.setTitle(f"{which} {min(CHART_BARS, len(frame))} biases")
+        self.chart_box.setTitle(f"{which} {min(CHART_BARS, len(self.frame))} biases")
+
+
+def ranking(listening, person: str | None, min_listeners: int) -> pd.DataFrame:
+    """Every artist with at least ``min_listeners`` listeners, highest bias first, with the person's plays."""
+    ranked = listening.biases(min_listeners=min_listeners)
+    frame = pd.DataFrame({"rank": np.arange(1, len(ranked) + 1),
+                          "artist": [r.artist for r in ranked],
+                          "bias": [r.bias for r in ranked],
+                          "listeners": [r.listeners for r in ranked],
+                          "plays": [r.plays for r in ranked]})
+    plays = listening.plays_per_artist(person)[np.array([r.index for r in ranked], dtype=np.int64)]
+    # Blank rather than 0 for artists the person never played: the few they did stand out.
+    frame["your_plays"] = pd.array(np.where(plays > 0, plays, None), dtype="Int64")
+    return frame

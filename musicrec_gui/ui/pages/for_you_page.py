@@ -3,26 +3,31 @@
 Pick any listener (the first person, "you", by default). Someone imported
 after the model was trained is folded in: results at once, and a note that
 retraining will refine them. The discovery slider trades popular names for
-deep cuts; a listener-count range hides artists that are too obscure or too
-famous. The list goes to a CSV file or the clipboard. Beside it, "taste": the
-person's own artists as the model sees them, and as their play counts say.
+deep cuts; a listener-count range hides artists that are too obscure (at
+least ``MIN_LISTENERS`` by default: an artist with one or two listeners is
+noise, not a deep cut) or too famous. The list goes to a CSV file or the
+clipboard. Beside it, "taste": the person's own artists as the model sees
+them, and as their play counts say.  Every answer is computed off the GUI
+thread (``ExplorePage.compute``).
 """
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import (QComboBox, QCompleter, QFileDialog, QFrame, QGroupBox, QHBoxLayout, QHeaderView,
-                               QLabel, QPushButton, QSlider, QSpinBox, QSplitter, QVBoxLayout, QWidget)
+from PySide6.QtCore import QStringListModel, Qt
+from PySide6.QtWidgets import (QComboBox, QCompleter, QFileDialog, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
+                               QPushButton, QSlider, QSpinBox, QSplitter, QVBoxLayout, QWidget)
 
-from musicrec_gui.core.workflows.listening import DEFAULT_COUNT, Listening, NoListener, Profile
+from musicrec_gui.core.text import count_text, display_name
+from musicrec_gui.core.workflows.listening import DEFAULT_COUNT, MIN_LISTENERS, ListenerChoice, NoListener, Profile
+from musicrec_gui.ui.pages.explore_page import ExplorePage
 from musicrec_gui.ui.widgets.csv_export import write_csv
-from musicrec_gui.ui.widgets.results_table import ResultsTable
-from musicrec_gui.ui.widgets.text import heading, sentence
+from musicrec_gui.ui.widgets.results_table import ResultsTable, columns_of, row_search_keys
+from musicrec_gui.ui.widgets.text import heading, secondary, sentence
 
 TASTE_COUNT = 10
 SLIDER_STEPS = 10   # the slider runs -10 … 10: popular … as the model ranks … deep cuts
@@ -30,19 +35,31 @@ FOLD_IN_NOTE = "This person was added after the model was trained; retraining wi
 CHANGED_NOTE = "This listening changed since the model was trained; retraining will refine these results."
 COLUMNS = [("rank", "#", "int"), ("artist", "Artist", "text"), ("score", "Score", "float"),
            ("listeners", "Listeners", "int"), ("because", "Because you listen to", "text")]
+TASTE_MODEL_COLUMNS = [("artist", "Artist", "text"), ("score", "Predicted", "float")]
+TASTE_PLAYS_COLUMNS = [("artist", "Artist", "text"), ("plays", "Plays", "int")]
 
 
-class ForYouPage(QWidget):
+@dataclass(frozen=True)
+class _Results:
+    frame: pd.DataFrame
+    keys: pd.Series          # the table's search text, built off the GUI thread
+    by_model: pd.DataFrame
+    by_plays: pd.DataFrame
+
+
+class ForYouPage(ExplorePage):
+    name = "for_you"
+
     def __init__(self, context, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.context = context
-        self.model = None
-        self.listening: Listening | None = None
+        super().__init__(context, parent)
         self.profile: Profile | None = None
+        self._first_person: str | None = None
 
         self.listener = QComboBox(editable=True)
         self.listener.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.listener.setMinimumContentsLength(22)
+        self._listener_names = QStringListModel(self)
+        self.listener.setModel(self._listener_names)
         self.listener.setToolTip("Whose recommendations: a person or any community listener (type to search)")
         # Community data brings thousands of listeners: type part of a name to find one.
         completer = QCompleter(self.listener.model(), self.listener)
@@ -65,14 +82,15 @@ class ForYouPage(QWidget):
         self.discovery.setToolTip("Middle: as the model ranks. Left: favour well-known artists. "
                                   "Right: favour artists few people know.")
         self.discovery.setMinimumWidth(self.fontMetrics().averageCharWidth() * 24)
-        self.discovery.valueChanged.connect(self.refresh)
-        self.min_listeners = self._spin(0, "Hide artists with fewer listeners than this")
+        self.discovery.valueChanged.connect(self.update_results)
+        self.min_listeners = self._spin(MIN_LISTENERS, "Hide artists with fewer listeners than this:\n"
+                                                       "with one or two, a score is mostly noise")
         self.max_listeners = self._spin(0, "Hide artists with more listeners than this (0: no limit)")
         self.max_listeners.setSpecialValueText("any")
         self.count = QSpinBox(minimum=5, maximum=1000, value=DEFAULT_COUNT, singleStep=5)
         self.count.setKeyboardTracking(False)
         self.count.setToolTip("How many artists to list")
-        self.count.valueChanged.connect(self.refresh)
+        self.count.valueChanged.connect(self.update_results)
         self.copy_button = QPushButton("Copy")
         self.copy_button.setToolTip("Copy the list as text, for a spreadsheet or a message")
         self.copy_button.clicked.connect(self.copy)
@@ -95,15 +113,6 @@ class ForYouPage(QWidget):
         top.addWidget(self.copy_button)
         top.addWidget(self.export_button)
 
-        # A note in a tinted strip: fold-in, or why there is nothing to show.
-        self.note = QLabel(wordWrap=True)
-        self.note_frame = QFrame()
-        self.note_frame.setFrameShape(QFrame.Shape.StyledPanel)
-        self.note_frame.setAutoFillBackground(True)
-        self.note_frame.setBackgroundRole(QPalette.ColorRole.AlternateBase)
-        QVBoxLayout(self.note_frame).addWidget(self.note)
-        self.note_frame.hide()
-
         self.table = ResultsTable()
         self.table.filter_field.setPlaceholderText("Filter recommendations…")
         self.table.row_activated.connect(lambda row: context.similar_requested.emit(row["artist"]))
@@ -116,7 +125,7 @@ class ForYouPage(QWidget):
         self.taste_model_label.setWordWrap(True)
         self.taste_plays_label = QLabel("By plays")
         for label, table in ((self.taste_model_label, self.taste_model), (self.taste_plays_label, self.taste_plays)):
-            label.setEnabled(False)
+            secondary(label)
             taste.addWidget(label)
             taste.addWidget(table, 1)
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -127,16 +136,15 @@ class ForYouPage(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.model_line)   # also the page's notes: fold-in, nobody to recommend for
         layout.addLayout(controls)
-        layout.addWidget(self.note_frame)
         layout.addWidget(splitter, 1)
-        context.models.plays_changed.connect(self._store_changed)
 
     def _spin(self, value: int, tip: str) -> QSpinBox:
         spin = QSpinBox(minimum=0, maximum=1_000_000, value=value)
         spin.setKeyboardTracking(False)
         spin.setToolTip(tip)
-        spin.valueChanged.connect(self.refresh)
+        spin.valueChanged.connect(self.update_results)
         return spin
 
     def _small_table(self) -> ResultsTable:
@@ -147,32 +155,26 @@ class ForYouPage(QWidget):
         return table
 
     # -- model and listeners ------------------------------------------------------------
-    def set_model(self, model) -> None:
-        self.model = model
-        self.listening = self.context.models.listening
-        current = self.listener.currentText()
-        self._fill_listeners()
-        names = self._names()
-        self.show_listener(current if current in names else self.listening.first_person() or
-                           (names[0] if names else ""))
+    def refresh(self) -> None:
+        """The listeners to choose from (off the GUI thread), then the chosen one's recommendations."""
+        listening = self.listening
+        self.compute("listeners", lambda: (listening.choices(), listening.first_person()),
+                     lambda found: self._listeners_read(listening, *found))
 
-    def _store_changed(self) -> None:
-        # Someone imported (or an import undone): new people to fold in, new plays.
-        if self.listening is None:
+    def _listeners_read(self, listening, choices: list[ListenerChoice], first: str | None) -> None:
+        if listening is not self.listening:
             return
+        self._first_person = first
         current = self.listener.currentText()
-        self._fill_listeners()
-        self.show_listener(current if current in self._names() else self.listening.first_person() or "")
+        self._fill_listeners(choices)
+        names = self._names()
+        self.show_listener(current if current in names else first or (names[0] if names else ""))
 
-    def _fill_listeners(self) -> None:
-        choices = self.listening.choices()
+    def _fill_listeners(self, choices: list[ListenerChoice]) -> None:
+        # One string list for the whole set (community data can bring hundreds of thousands of
+        # listeners): a single call, not an item per listener.
         self.listener.blockSignals(True)
-        self.listener.clear()
-        self.listener.addItems([c.name for c in choices])
-        for row, choice in enumerate(choices):
-            what = "a person" if choice.kind == "person" else "a community listener"
-            later = "" if choice.in_model else ", added after training"
-            self.listener.setItemData(row, f"{choice.name}: {what}{later}", Qt.ItemDataRole.ToolTipRole)
+        self._listener_names.setStringList([c.name for c in choices])
         self.listener.blockSignals(False)
 
     def _typed_listener(self) -> None:
@@ -181,55 +183,72 @@ class ForYouPage(QWidget):
             self.show_listener(text)
 
     def _names(self) -> list[str]:
-        return [self.listener.itemText(i) for i in range(self.listener.count())]
+        return self._listener_names.stringList()
 
     def show_listener(self, name: str) -> None:
         """Recommend for ``name`` (a listener of the model or of the store)."""
         if self.listening is None:
             return
         self.listener.setCurrentText(name)
-        try:
-            self.profile = self.listening.profile(name) if name else None
-        except NoListener as exc:
+        listening = self.listening
+
+        def profile():
+            try:
+                return listening.profile(name) if name else None
+            except NoListener as exc:
+                return exc
+
+        self.compute("profile", profile, lambda found: self._profile_read(listening, found))
+
+    def _profile_read(self, listening, found) -> None:
+        if listening is not self.listening:
+            return
+        if isinstance(found, NoListener):
             self.profile = None
-            self._show_note(sentence(str(exc)))
+            self.set_page_note(sentence(str(found)), "warning")
+        elif found is None:
+            self.profile = None
+            self.set_page_note("Import a listening history to get recommendations.", "info")
         else:
-            if self.profile is None:
-                self._show_note("Import a listening history to get recommendations.")
-        self.refresh()
+            self.profile = found
+            self.set_page_note(_fold_in_note(found), "info")
+        self.update_results()
 
     # -- results ------------------------------------------------------------------------
-    def recommendations(self) -> pd.DataFrame:
-        """The list as shown: rank, artist, score, listeners, because."""
-        found = self.listening.recommend(self.profile, n=self.count.value(),
-                                         discovery=self.discovery.value() / SLIDER_STEPS,
-                                         min_listeners=self.min_listeners.value(),
-                                         max_listeners=self.max_listeners.value() or None)
-        return pd.DataFrame({"rank": np.arange(1, len(found) + 1, dtype=np.int64),
-                             "artist": [r.artist for r in found], "score": [r.score for r in found],
-                             "listeners": [r.listeners for r in found],
-                             "because": [", ".join(r.because) for r in found]}, columns=[c[0] for c in COLUMNS])
-
-    def refresh(self) -> None:
-        if self.profile is None:
+    def update_results(self) -> None:
+        """Recommend again with the controls as they are (off the GUI thread)."""
+        if self.listening is None:
+            return
+        profile, listening = self.profile, self.listening
+        if profile is None:
             self.table.set_frame(pd.DataFrame(columns=[c[0] for c in COLUMNS]), COLUMNS)
             for table in (self.taste_model, self.taste_plays):
                 table.set_frame(pd.DataFrame({"artist": []}), [])
             return
-        profile = self.profile
-        if profile.folded_in:
-            unmatched = (f" {profile.unmatched:,} of their artists are not in the model yet."
-                         if profile.unmatched else "")
-            self._show_note((CHANGED_NOTE if profile.in_model else FOLD_IN_NOTE) + unmatched)
-        else:
-            self.note_frame.hide()
-        self.table.set_frame(self.recommendations(), COLUMNS)
+        n, discovery = self.count.value(), self.discovery.value() / SLIDER_STEPS
+        minimum, maximum = self.min_listeners.value(), self.max_listeners.value() or None
+
+        def results() -> _Results:
+            found = listening.recommend(profile, n=n, discovery=discovery, min_listeners=minimum,
+                                        max_listeners=maximum)
+            frame = pd.DataFrame({"rank": np.arange(1, len(found) + 1, dtype=np.int64),
+                                  "artist": [r.artist for r in found], "score": [r.score for r in found],
+                                  "listeners": [r.listeners for r in found],
+                                  "because": [", ".join(r.because) for r in found]}, columns=[c[0] for c in COLUMNS])
+            by_model, by_plays = listening.taste(profile, TASTE_COUNT)
+            return _Results(frame, row_search_keys(frame, columns_of(COLUMNS)), by_model, by_plays)
+
+        self.compute("results", results, lambda found: self._show_results(profile, found))
+
+    def _show_results(self, profile: Profile, found: _Results) -> None:
+        if profile is not self.profile:
+            return
+        self.table.set_frame(found.frame, COLUMNS, found.keys)
         self._fit_reasons()
-        by_model, by_plays = self.listening.taste(profile, TASTE_COUNT)
-        self.taste_box.setTitle("Your taste" if profile.name == self.listening.first_person()
-                                else f"Taste of {profile.name}")
-        self.taste_model.set_frame(by_model, [("artist", "Artist", "text"), ("score", "Predicted", "float")])
-        self.taste_plays.set_frame(by_plays, [("artist", "Artist", "text"), ("plays", "Plays", "int")])
+        self.taste_box.setTitle("Your taste" if profile.name == self._first_person
+                                else f"Taste of {display_name(profile.name)}")
+        self.taste_model.set_frame(found.by_model, TASTE_MODEL_COLUMNS)
+        self.taste_plays.set_frame(found.by_plays, TASTE_PLAYS_COLUMNS)
 
     def _fit_reasons(self) -> None:
         # The reasons are the longest text: they take the spare width (cut off with the full
@@ -240,12 +259,9 @@ class ForYouPage(QWidget):
         self.table.table.resizeColumnToContents(artist)
         header.setSectionResizeMode(because, QHeaderView.ResizeMode.Stretch)
 
-    def _show_note(self, text: str) -> None:
-        self.note.setText(text)
-        self.note_frame.show()
-
     def note_text(self) -> str:
-        return self.note.text() if self.note_frame.isVisibleTo(self) else ""
+        """The page's own note (fold-in, nobody to recommend for); "" when there is none."""
+        return self._page_note[0]
 
     # -- export ---------------------------------------------------------------------------
     def export_frame(self) -> pd.DataFrame:
@@ -275,3 +291,12 @@ class ForYouPage(QWidget):
     def copy(self) -> None:
         self.table.copy_to_clipboard()
         self.context.status.emit("Recommendations copied to the clipboard.")
+
+
+def _fold_in_note(profile: Profile) -> str:
+    """Why these results are folded in, or "" when the model was trained on this listening."""
+    if not profile.folded_in:
+        return ""
+    unmatched = (f" {count_text(profile.unmatched, 'of their artists is', 'of their artists are')} not in the "
+                 "model yet." if profile.unmatched else "")
+    return (CHANGED_NOTE if profile.in_model else FOLD_IN_NOTE) + unmatched

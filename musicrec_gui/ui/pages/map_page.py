@@ -4,20 +4,28 @@ PCA is instant and shows the broad directions; "Refine with t-SNE" runs as a
 background job (cancellable, about a minute for 17 000 artists) and keeps
 neighbours together. Points are sized by listeners and coloured by the
 person's library and recommendations. Hover for details, search to find an
-artist, click to see similar artists.
+artist, click to see similar artists.  The PCA, the colours and the search
+index are computed off the GUI thread when the page is shown (the PCA once per
+model).
 """
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
 from musicrec_gui.core.engine import explore, projection
 from musicrec_gui.core.jobs import Progress
+from musicrec_gui.core.text import display_name
 from musicrec_gui.core.workflows.listening import Listening, NoListener
 from musicrec_gui.ui.jobs import Job
+from musicrec_gui.ui.pages.explore_page import ExplorePage
 from musicrec_gui.ui.widgets.artist_map import IN_LIBRARY, OTHER, RECOMMENDED, ArtistMap, NormPlot
-from musicrec_gui.ui.widgets.artist_search import ArtistSearchField
-from musicrec_gui.ui.widgets.text import heading
+from musicrec_gui.ui.widgets.artist_search import ArtistSearchField, SearchIndex
+from musicrec_gui.ui.widgets.job_status import ask_to_cancel
+from musicrec_gui.ui.widgets.plot_style import decade_ticks
+from musicrec_gui.ui.widgets.text import heading, secondary
 
 RECOMMENDED_COUNT = 50
 METHOD_NOTES = {
@@ -28,15 +36,29 @@ METHOD_NOTES = {
 }
 
 
-class MapPage(QWidget):
+TSNE_CANCEL_QUESTION = "Stop t-SNE? The map it has computed so far is lost; the PCA map stays."
+
+
+@dataclass(frozen=True)
+class _Points:
+    coords: np.ndarray
+    categories: np.ndarray
+    plays: np.ndarray
+    norms: explore.EmbeddingNorms
+    index: SearchIndex
+
+
+class MapPage(ExplorePage):
+    name = "map"
+
     def __init__(self, context, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.context = context
-        self.model = None
-        self.listening: Listening | None = None
+        super().__init__(context, parent)
         self.method = "PCA"
         self.coords = np.zeros((0, 2))
+        self._coords_model = None          # the model ``coords`` belong to
         self.tsne_job: Job | None = None
+        self._norm_points = None           # (model, _Points) waiting for the norm tab to be shown
+        self.cancel_confirm = None   # the "stop t-SNE?" question while it is open
 
         self.search = ArtistSearchField()
         self.search.setPlaceholderText("Find an artist on the map…")
@@ -55,7 +77,7 @@ class MapPage(QWidget):
         top.addWidget(self.tsne_button)
 
         self.note = QLabel(METHOD_NOTES["PCA"], wordWrap=True)
-        self.note.setEnabled(False)
+        secondary(self.note)
         self.progress = QProgressBar()
         self.progress.setRange(0, 0)   # t-SNE cannot say how far it is: a busy bar
         self.progress.setMaximumWidth(self.fontMetrics().averageCharWidth() * 20)
@@ -72,69 +94,86 @@ class MapPage(QWidget):
         self.views.setDocumentMode(True)
         self.views.addTab(self.map, "Map")
         self.views.addTab(self.norm_plot, "Norm vs listeners")
-        self.views.setTabToolTip(1, "Each artist's embedding length against its listener count: "
+        self.views.setTabToolTip(1, "Each artist's embedding length against its listener count:\n"
                                     "popular artists get longer vectors")
+        self.views.currentChanged.connect(lambda _index: self._draw_norms()
+                                          if self.views.currentWidget() is self.norm_plot else None)
         hint = QLabel("Hover over a point for details; click it to see similar artists; drag to pan, "
                       "scroll to zoom.", wordWrap=True)
-        hint.setEnabled(False)
+        secondary(hint)
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.model_line)
         layout.addLayout(status)
         layout.addWidget(self.views, 1)
         layout.addWidget(hint)
-        context.models.plays_changed.connect(self._store_changed)
 
     # -- model ---------------------------------------------------------------------------
-    def set_model(self, model) -> None:
-        self.cancel_tsne()   # a map of the old model is of no use
-        self.model = model
-        self.listening = self.context.models.listening
-        self.search.set_artists(list(model.artist_names), model.artist_listeners.tolist())
+    def model_changed(self) -> None:
+        self.cancel_tsne(ask=False)   # a map of the old model is of no use
         self.method = "PCA"
-        self.coords = projection.pca_2d(model.artist_emb)
-        self._draw()
 
-    def _store_changed(self) -> None:
-        if self.listening is not None:
-            self._draw()   # new plays: new colours; the coordinates stay
+    def refresh(self) -> None:
+        """Coordinates (PCA once per model), colours and the search index off the GUI thread, then draw."""
+        model, listening, models = self.model, self.listening, self.context.models
+        coords = self.coords if self._coords_model is model else None
+
+        def points() -> _Points:
+            categories, plays = categories_of(listening)
+            return _Points(projection.pca_2d(model.artist_emb) if coords is None else coords, categories, plays,
+                           explore.embedding_norms(model), models.search_index(model))
+
+        self.compute("points", points, lambda found: self._draw(model, found))
+
+    def _draw_norms(self) -> None:
+        """The second tab, drawn when it is first looked at (its points cost as much as the map's)."""
+        if self._norm_points is None:
+            return
+        model, points = self._norm_points
+        self._norm_points = None
+        norms = points.norms
+        self.norm_plot.set_points(norms.listeners, norms.norms, points.categories, list(model.artist_names),
+                                  points.plays)
+        decade_ticks(self.norm_plot.plot.getAxis("bottom"), 1, int(norms.listeners.max(initial=1)))
+        if self.map.highlighted() is not None:
+            self.norm_plot.highlight(self.map.highlighted(), zoom=False)
 
     def categories(self) -> tuple[np.ndarray, np.ndarray]:
         """(category per artist, the person's plays per artist)."""
-        listening = self.listening
-        person = listening.first_person()
-        plays = listening.plays_per_artist(person)
-        categories = np.where(plays > 0, IN_LIBRARY, OTHER)
-        if person is not None:
-            try:
-                picks = listening.recommend(listening.profile(person), n=RECOMMENDED_COUNT)
-            except NoListener:
-                picks = []
-            categories[[p.index for p in picks]] = RECOMMENDED
-        return categories, plays
+        return categories_of(self.listening)
 
-    def _draw(self) -> None:
-        model = self.model
-        categories, plays = self.categories()
+    def _draw(self, model, points: _Points) -> None:
+        if model is not self.model:
+            return
+        self.coords, self._coords_model = points.coords, model
+        self.search.set_index(points.index)
+        highlighted = self.map.highlighted()
         names = list(model.artist_names)
         listeners = model.artist_listeners
-        self.map.set_points(self.coords[:, 0], self.coords[:, 1], np.log1p(listeners), categories, names,
-                            listeners, plays)
-        norms = explore.embedding_norms(model)
-        self.norm_plot.set_points(norms.listeners, norms.norms, categories, names, plays)
-        _decade_ticks(self.norm_plot, int(norms.listeners.max(initial=1)))
-        self.note.setText(METHOD_NOTES[self.method])
+        self.map.set_points(self.coords[:, 0], self.coords[:, 1], np.log1p(listeners), points.categories, names,
+                            listeners, points.plays)
+        self._norm_points = (model, points)
+        if self.views.currentWidget() is self.norm_plot:
+            self._draw_norms()
+        if self.tsne_job is None:
+            self.note.setText(METHOD_NOTES[self.method])
+        if highlighted is not None:
+            self.map.highlight(highlighted)
 
     # -- finding ---------------------------------------------------------------------------
     def find(self, name: str) -> int | None:
         """Highlight ``name`` on both views and zoom the map to it; its index, or None."""
+        if self.model is None or self.map.count() != self.model.n_artists:
+            return None   # not drawn yet
         found = explore.find_artists(self.model, name)
         if not found.size:
             return None
         index = int(found[0])
-        self.search.setText(str(self.model.artist_names[index]))
+        self.search.setText(display_name(str(self.model.artist_names[index])))
         self.map.highlight(index)
-        self.norm_plot.highlight(index, zoom=False)
+        if self.norm_plot.count() == self.model.n_artists:   # else marked when that tab is first drawn
+            self.norm_plot.highlight(index, zoom=False)
         return index
 
     def reset_view(self) -> None:
@@ -154,7 +193,8 @@ class MapPage(QWidget):
             return None
         model, vectors = self.model, self.model.artist_emb
         job = self.context.start("Computing the t-SNE map",
-                                 lambda token, report: projection.tsne_2d(vectors, token, report))
+                                 lambda token, report: projection.tsne_2d(vectors, token, report),
+                                 cancel_question=TSNE_CANCEL_QUESTION)
         if job is None:
             return None
         self.tsne_job = job
@@ -166,9 +206,19 @@ class MapPage(QWidget):
         self.note.setText(f"Running t-SNE on {model.n_artists:,} artists… the PCA map stays usable meanwhile.")
         return job
 
-    def cancel_tsne(self) -> None:
-        if self.tsne_job is not None:
-            self.tsne_job.cancel()
+    def cancel_tsne(self, ask: bool = True) -> None:
+        """Stop a running t-SNE (asking first, unless ``ask`` is False: the model changed)."""
+        job = self.tsne_job
+        if job is None:
+            return
+        if ask:
+            self.cancel_confirm = ask_to_cancel(self, job, lambda: self._stop_tsne(job))
+        else:
+            self._stop_tsne(job)
+
+    def _stop_tsne(self, job: Job) -> None:
+        if job is self.tsne_job:
+            job.cancel()
             self.note.setText("Stopping t-SNE…")
 
     def _tsne_progress(self, event) -> None:
@@ -180,10 +230,8 @@ class MapPage(QWidget):
             return   # finished for a model that has since been replaced
         self.method = "t-SNE"
         self.coords = np.asarray(coords, dtype=float)
-        highlighted = self.map.highlighted()
-        self._draw()
-        if highlighted is not None:
-            self.map.highlight(highlighted)
+        self._coords_model = model
+        self.invalidate()
 
     def _tsne_finished(self) -> None:
         job, self.tsne_job = self.tsne_job, None
@@ -194,12 +242,15 @@ class MapPage(QWidget):
                                                             if job.outcome == "cancelled" else ""))
 
 
-def _decade_ticks(plot: NormPlot, largest: int) -> None:
-    """Label the log axis at 1, 10, 100, … only, with unlabelled minor ticks between.
-
-    pyqtgraph labels the minor ticks of a log axis too, and they run into each other.
-    """
-    decades = range(0, len(str(max(largest, 1))) + 1)
-    major = [(float(d), f"{10 ** d:,}") for d in decades]
-    minor = [(d + np.log10(m), "") for d in decades for m in range(2, 10)]
-    plot.plot.getAxis("bottom").setTicks([major, minor])
+def categories_of(listening: Listening) -> tuple[np.ndarray, np.ndarray]:
+    """(category per artist, the person's plays per artist): library, recommended or other."""
+    person = listening.first_person()
+    plays = listening.plays_per_artist(person)
+    categories = np.where(plays > 0, IN_LIBRARY, OTHER)
+    if person is not None:
+        try:
+            picks = listening.recommend(listening.profile(person), n=RECOMMENDED_COUNT)
+        except NoListener:
+            picks = []
+        categories[[p.index for p in picks]] = RECOMMENDED
+    return categories, plays

@@ -7,7 +7,9 @@ jobs, routes their events to the panels and hands finished models to
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+import html
+
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QGroupBox, QHBoxLayout, QLabel, QPushButton, QScrollArea, QSizePolicy, QStackedWidget,
                                QTabWidget, QVBoxLayout, QWidget)
@@ -23,6 +25,8 @@ from musicrec_gui.core.workflows import training
 from musicrec_gui.ui import settings as options
 from musicrec_gui.ui.icons import set_icon
 from musicrec_gui.ui.jobs import Job
+from musicrec_gui.ui.model_state import with_listening
+from musicrec_gui.ui.training.device_probe import DeviceProbe
 from musicrec_gui.ui.training.dim_panel import DimPanel
 from musicrec_gui.ui.training.empty_state import EmptyState
 from musicrec_gui.ui.training.lr_panel import LrPanel
@@ -30,10 +34,14 @@ from musicrec_gui.ui.training.models_panel import ModelsPanel
 from musicrec_gui.ui.training.run_panel import RunPanel, epochs_text
 from musicrec_gui.ui.training.settings_form import PRESET_TITLES, SettingsForm
 from musicrec_gui.ui.widgets.lr_plot import rate_text
-from musicrec_gui.ui.widgets.text import heading
+from musicrec_gui.ui.widgets.text import heading, secondary
 
-STOP_TIP = ("End training now and keep the best weights so far; you are asked whether to save them. "
+STOP_TIP = ("End training now and keep the best weights so far;\nyou are asked whether to save them.\n"
             "(Cancel in the status bar throws the run away instead.)")
+TRAINING_CANCEL = ("Cancel training? The run so far is thrown away and nothing is saved. "
+                   "“Stop and keep” ends it now with the best weights so far instead.")
+SEARCH_CANCEL = ("Cancel the embedding-size search? The sizes tried so far are thrown away. "
+                 "“Stop and keep” ends it now and keeps the best size so far instead.")
 
 
 class TrainPage(QWidget):
@@ -48,10 +56,13 @@ class TrainPage(QWidget):
         self._lr_record: dict | None = None    # travel into the next saved model
         self._dim_record: dict | None = None
         self._shown_model = None      # the model whose record the run panel shows
+        self._record_pending = False  # that record is still to be drawn (the page was hidden)
         self._devices_known = False
         self._has_plays = False
 
         self.form = SettingsForm()
+        self.device_probe = DeviceProbe(context.compute, self)
+        self.device_probe.found.connect(self.form.set_devices)
         self._restore_form()
         self.lr_button = QPushButton("Find learning rate")
         self.lr_button.setToolTip("Sweep the learning rate from fresh weights and suggest one (about "
@@ -65,9 +76,9 @@ class TrainPage(QWidget):
         self.stop_button.setToolTip(STOP_TIP)
         self.lr_button.clicked.connect(self.find_learning_rate)
         self.dim_button.clicked.connect(self.search_embedding_size)
-        self.train_button.clicked.connect(self.train)
+        self.train_button.clicked.connect(lambda: self.train())
         self.stop_button.clicked.connect(self.stop)
-        QShortcut(QKeySequence("Ctrl+Return"), self, self.train,
+        QShortcut(QKeySequence("Ctrl+Return"), self, lambda: self.train(),
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
         self.run_panel = RunPanel()
@@ -102,6 +113,7 @@ class TrainPage(QWidget):
         context.models.changed.connect(self._model_changed)
         context.store_changed.connect(self.refresh)
         self.form.changed.connect(self._describe_size_search)
+        self.form.changed.connect(lambda: self.dim_panel.settings_changed(self.form.settings().dim))
         self._describe_size_search()
         self.refresh()
 
@@ -135,7 +147,7 @@ class TrainPage(QWidget):
 
         intro = QLabel("Learns from every play count in your library, yours and the community's, on this "
                        "computer. The window stays usable while it trains.", wordWrap=True)
-        intro.setEnabled(False)
+        secondary(intro)
         body = QHBoxLayout()
         body.addWidget(column)
         body.addWidget(self.tabs, 1)
@@ -167,8 +179,6 @@ class TrainPage(QWidget):
 
     def _runner_finished(self, _job) -> None:
         self._update_buttons()
-        if not self._devices_known and self.isVisible():
-            self._detect_devices()
 
     def shown(self):
         """Put the Train page on screen and return the window (``--screenshots`` grabs it)."""
@@ -177,17 +187,19 @@ class TrainPage(QWidget):
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
+        self._show_record()
         self.refresh()
         if not self._devices_known:
             self._detect_devices()
 
     def _detect_devices(self) -> None:
-        # Knowing about a GPU means importing torch (a second or two): a job, not the GUI thread.
-        if self.runner.busy:
-            return   # tried again when the runner is free (_runner_finished)
+        # Not as a job: it would block imports meanwhile and leave "done" in the status bar.
         self._devices_known = True
-        job = self.runner.start("Looking for a graphics card", lambda token, report: training.devices())
-        job.succeeded.connect(self.form.set_devices)
+        self.device_probe.start()
+
+    def shutdown(self) -> None:
+        """The window closes: end the device probe if it still runs."""
+        self.device_probe.stop()
 
     def _restore_form(self) -> None:
         key = self.context.settings.get(options.TRAIN_PRESET)
@@ -209,10 +221,12 @@ class TrainPage(QWidget):
                                    "and put the best into the form")
 
     # -- starting and stopping jobs ---------------------------------------------------------
-    def _start(self, name: str, fn, stop: StopToken | None = None) -> Job | None:
-        job = self.context.start(name, fn)
+    def _start(self, name: str, fn, stop: StopToken | None = None, cancel_question: str | None = None) -> Job | None:
+        job = self.context.start(name, fn, cancel_question)
         if job is None:
             return None
+        if stop is not None:
+            job.stop = self.stop
         self._stop = stop
         self.job = job
         self.job.finished.connect(self._job_finished)
@@ -264,7 +278,7 @@ class TrainPage(QWidget):
         settings = self.form.settings()
         stop = StopToken()
         job = self._start(training.SEARCH_SIZES, lambda token, report: training.search_sizes(
-            self.store, settings, token=token, report=report, stop=stop), stop)
+            self.store, settings, token=token, report=report, stop=stop), stop, SEARCH_CANCEL)
         if job is None:
             return None
         self._remember_form()
@@ -289,15 +303,17 @@ class TrainPage(QWidget):
             self.context.notice.emit(f"Embedding size {best} did best; it is now in the settings.")
 
     # -- training ---------------------------------------------------------------------------
-    def train(self) -> Job | None:
+    def train(self, settings: Settings | None = None) -> Job | None:
+        """Train with the form's settings (or ``settings``: the form stays as it is)."""
         if not self.train_button.isEnabled():
             return None
-        settings = self.form.settings()
+        settings = settings or self.form.settings()
         name = f"{PRESET_TITLES[self.form.preset_key()]} · size {settings.dim}"
         extras = {"lr_finder": self._lr_record, "dim_search": self._dim_record}
         stop = StopToken()
         job = self._start(training.TRAINING, lambda token, report: training.train(
-            self.store, settings, name=name, extras=extras, token=token, report=report, stop=stop), stop)
+            self.store, settings, name=name, extras=extras, token=token, report=report, stop=stop), stop,
+            TRAINING_CANCEL)
         if job is None:
             return None
         self._remember_form()
@@ -319,7 +335,10 @@ class TrainPage(QWidget):
 
     def _train_done(self, outcome) -> None:
         result = outcome.result
-        headline = (f"<b>{outcome.model.name}</b> · {epochs_text(result.epochs_run)}, "
+        if self.job is not None and (result.stopped or result.diverged):
+            what = "diverged" if result.diverged else f"stopped after epoch {result.epochs_run}"
+            self.job.result_text = f"Training {what}; not saved yet"
+        headline = (f"<b>{html.escape(outcome.model.name)}</b> · {epochs_text(result.epochs_run)}, "
                     f"best epoch {result.best_epoch}")
         if result.message and not (result.stopped or result.diverged):   # those two are told elsewhere
             headline += f" · {result.message}"
@@ -357,14 +376,15 @@ class TrainPage(QWidget):
 
     # -- saved models ---------------------------------------------------------------------------
     def use_model(self, model_id: str) -> Job | None:
-        job = self._start("Loading the model", lambda token, report: training.use(model_id))
+        store = self.store
+        job = self._start("Loading the model", lambda token, report: with_listening(training.use(model_id), store))
         if job is not None:
             job.succeeded.connect(self._model_loaded)
         return job
 
     def _model_loaded(self, loaded) -> None:
-        model, model_id = loaded
-        self.context.models.set_model(model, model_id)
+        model, model_id, listening = loaded
+        self.context.models.set_model(model, model_id, listening)
         self.context.notice.emit(f"Model “{model.name or model_id}” is now in use.")
 
     def delete_model(self, model_id: str) -> None:
@@ -382,8 +402,18 @@ class TrainPage(QWidget):
         self._list_models()
         if model is None or model is self._shown_model or self._stop is not None:
             return   # nothing to show, already shown, or a run of this page is on screen
-        # A model chosen from the list or loaded at start-up: show how it was trained.
+        # A model chosen from the list or loaded at start-up: show how it was trained — when the page
+        # is on screen, and on the next turn of the event loop (not on top of the pages' own work).
         self._shown_model = model
+        self._record_pending = True
+        if self.isVisible():
+            QTimer.singleShot(0, self._show_record)
+
+    def _show_record(self) -> None:
+        model = self._shown_model
+        if not self._record_pending or model is None:
+            return
+        self._record_pending = False
         self.run_panel.show_record(model)
         record = model.lr_finder
         if record and record.get("lrs"):

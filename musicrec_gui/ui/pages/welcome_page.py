@@ -5,7 +5,7 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from musicrec_gui.ui.icons import app_icon, set_icon
-from musicrec_gui.ui.widgets.text import heading, scaled_font
+from musicrec_gui.ui.widgets.text import heading, scaled_font, secondary
 
 WHY_COMMUNITY = (
     "<b>Why community data?</b> A recommender learns which artists go together from many "
@@ -47,9 +47,9 @@ class WelcomePage(QWidget):
 
         drop_hint = QLabel("…or drop files, folders or zips anywhere on this window.",
                            alignment=Qt.AlignmentFlag.AlignCenter)
-        drop_hint.setEnabled(False)
+        secondary(drop_hint)
         formats = QLabel(f"Supported: {FORMATS}", wordWrap=True, alignment=Qt.AlignmentFlag.AlignCenter)
-        formats.setEnabled(False)
+        secondary(formats)
         why = QLabel(WHY_COMMUNITY, wordWrap=True)
         why.setTextFormat(Qt.TextFormat.RichText)
 

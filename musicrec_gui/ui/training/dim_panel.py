@@ -6,6 +6,7 @@ import math
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from musicrec_gui.ui.widgets.dim_chart import DimSearchChart
+from musicrec_gui.ui.widgets.text import secondary
 
 METRIC_TITLES = {"recall": "Recall@20", "rmse": "RMSE"}
 
@@ -18,7 +19,7 @@ class DimPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         intro = QLabel(INTRO, wordWrap=True)
-        intro.setEnabled(False)
+        secondary(intro)
         self.chart = DimSearchChart(metric="Recall@20")
         self.message = QLabel("Press “Search embedding size” to compare sizes.", wordWrap=True)
         layout = QVBoxLayout(self)
@@ -26,8 +27,16 @@ class DimPanel(QWidget):
         layout.addWidget(intro)
         layout.addWidget(self.chart, 1)
         layout.addWidget(self.message)
+        self._best: int | None = None   # the size the last finished search put into the settings
+
+    def settings_changed(self, dim: int) -> None:
+        """The form changed (a preset, a size typed in): a result that no longer matches it says so."""
+        if self._best is not None and dim != self._best:
+            self.message.setText(f"Size {self._best} did best in the last search; the settings have changed "
+                                 f"since (size {dim} now). Search again to compare sizes around it.")
 
     def start(self, sizes, epochs: int, metric: str) -> None:
+        self._best = None
         self.chart.plot.getPlotItem().setLabel("left", METRIC_TITLES.get(metric, metric))
         self.chart.set_sizes(list(sizes))
         self.message.setText(f"Training {len(sizes)} sizes for {epochs} epochs each…")
@@ -50,6 +59,7 @@ class DimPanel(QWidget):
         lead = "Stopped early; of the sizes tried, size" if result.stopped else "Size"
         self.message.setText(f"{lead} <b>{result.best_dim}</b> did best ({title} {best:.3f}); "
                              "it is now the embedding size in the settings.")
+        self._best = result.best_dim
         return result.best_dim
 
     def stopped_without_result(self, text: str) -> None:

@@ -9,6 +9,7 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from musicrec_gui.ui.widgets.lr_plot import LrFinderPlot, rate_text
+from musicrec_gui.ui.widgets.text import secondary
 
 INTRO = ("The finder starts from fresh weights and raises the learning rate step by step while it watches "
          "the loss. A good rate sits where the loss falls fastest, well before it shoots up. Click the curve "
@@ -26,7 +27,7 @@ class LrPanel(QWidget):
         self._smoothed: list[float] = []
         self._suggestion: float | None = None
         intro = QLabel(INTRO, wordWrap=True)
-        intro.setEnabled(False)
+        secondary(intro)
         self.plot = LrFinderPlot()
         self.plot.rate_chosen.connect(self.rate_picked)
         self.message = QLabel("Press “Find learning rate” to run the finder.", wordWrap=True)

@@ -11,8 +11,10 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QMessageBox, QPushButton,
                                QTableWidget, QVBoxLayout, QWidget)
 
+from musicrec_gui.core.text import display_name
 from musicrec_gui.ui.training.summary_card import metric_text
 from musicrec_gui.ui.widgets.sortable_item import SortableItem
+from musicrec_gui.ui.widgets.text import secondary
 
 COLUMNS = ("In use", "Name", "Trained", "Data", "Recall@20", "NDCG@20", "RMSE")
 
@@ -36,7 +38,7 @@ class ModelsPanel(QWidget):
         self._busy = False
         intro = QLabel("Every finished training is kept here. The model in use is the one the Artists, "
                        "Similar, For you and Map pages show.", wordWrap=True)
-        intro.setEnabled(False)
+        secondary(intro)
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -54,7 +56,7 @@ class ModelsPanel(QWidget):
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.table.doubleClicked.connect(lambda _index: self._use())
         self.empty = QLabel("No saved models yet: train one.", alignment=Qt.AlignmentFlag.AlignCenter)
-        self.empty.setEnabled(False)
+        secondary(self.empty)
 
         self.use_button = QPushButton("Use this model")
         self.use_button.setToolTip("Let the Artists, Similar, For you and Map pages show the selected model")
@@ -84,12 +86,13 @@ class ModelsPanel(QWidget):
             evaluation = info.evaluation or {}
             cells = (
                 SortableItem("✓" if info.id == in_use else "", info.id == in_use),
-                SortableItem(info.name),
+                SortableItem(display_name(info.name)),
                 SortableItem(local_time(info.created), info.created),
                 SortableItem(f"{info.n_listeners:,} × {info.n_artists:,}", info.n_listeners * info.n_artists, True),
                 *(SortableItem(metric_text(evaluation.get(key)), _sort_key(evaluation.get(key)), True)
                   for key in ("recall_at_20", "ndcg_at_20", "rmse")),
             )
+            cells[1].setToolTip(f"{display_name(info.name)}\n{info.id}")   # a long name is cut in the column
             for column, cell in enumerate(cells):
                 cell.setData(Qt.ItemDataRole.UserRole, info.id)
                 if info.id == in_use:
@@ -144,6 +147,7 @@ class ModelsPanel(QWidget):
         box = QMessageBox(QMessageBox.Icon.Question, "Delete model",
                           f"Delete the model “{info.name}” trained {local_time(info.created)}?",
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, self)
+        box.setTextFormat(Qt.TextFormat.PlainText)   # a model's name is the person's text
         if model_id == self.in_use():
             box.setInformativeText("It is the model in use: the Artists, Similar, For you and Map pages "
                                    "will have no model until you choose or train another.")

@@ -7,6 +7,7 @@ be shown the same way, so the last run is still there after a restart.
 """
 from __future__ import annotations
 
+import html
 import math
 import time
 
@@ -18,6 +19,7 @@ from musicrec_gui.ui.training.models_panel import local_time
 from musicrec_gui.ui.training.summary_card import SummaryCard
 from musicrec_gui.ui.widgets.banner import MessageBanner
 from musicrec_gui.ui.widgets.job_status import eta_text
+from musicrec_gui.ui.widgets.text import secondary
 from musicrec_gui.ui.widgets.training_plot import TrainingCurves
 
 CURVES_TIP = ("Light: the training loss of every step. Dots: each epoch's mean training loss and the "
@@ -77,7 +79,7 @@ class RunPanel(QWidget):
         self.bar.setValue(0)
         self.bar.setFormat("")
         self.status = QLabel("Press Train to start; the curves grow here as the model learns.", wordWrap=True)
-        self.status.setEnabled(False)
+        secondary(self.status)
         self.warning = MessageBanner()
         self.prompt = SavePrompt()
         self.curves = TrainingCurves(metric="Recall@20")
@@ -182,7 +184,7 @@ class RunPanel(QWidget):
         self.bar.setFormat(f"epoch {epochs}/{epochs}" if history else "")
         self.status.setText(f"Showing the saved model “{model.name or 'model'}” ({local_time(model.created)}).")
         best = (model.training or {}).get("best_epoch")
-        headline = f"<b>{model.name or 'Saved model'}</b> · {epochs_text(epochs)}"
+        headline = f"<b>{html.escape(model.name or 'Saved model')}</b> · {epochs_text(epochs)}"
         if best:
             headline += f", best epoch {best}"
         self.summary.show_evaluation(model.evaluation, headline)

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QSpinBox, QWidget
 
 from musicrec_gui.core.engine.settings import PRESETS, Settings
 from musicrec_gui.ui.training.number_box import NumberBox
+from musicrec_gui.ui.widgets.text import tip_text
 
 CUSTOM = "custom"
 PRESET_TITLES = {"discover": "Discover", "predict": "Predict plays", CUSTOM: "Custom"}
@@ -19,9 +20,9 @@ MONITOR_TITLES = {"recall": "Recall@20", "rmse": "RMSE", "none": "Off"}
 DEVICE_TITLES = {"auto": "Auto", "cuda": "NVIDIA GPU (cuda)", "mps": "Apple GPU (mps)", "cpu": "Processor (cpu)"}
 
 TIPS = {
-    "preset": "<b>Discover</b> finds artists you have not heard yet (best for recommendations).<br>"
-              "<b>Predict plays</b> estimates how much someone plays an artist (best for accuracy).<br>"
-              "<b>Custom</b>: your own values — changing any field below switches here.",
+    "preset": "Discover finds artists you have not heard yet (best for recommendations).\n"
+              "Predict plays estimates how much someone plays an artist (best for accuracy).\n"
+              "Custom: your own values — changing any field below switches here.",
     "dim": "How many numbers describe each listener and artist. Larger sizes can capture finer "
            "tastes but train slower and may learn noise. “Search embedding size” tries several.",
     "epochs": "How many passes over all the listening data. Early stopping may end training sooner "
@@ -108,8 +109,8 @@ class SettingsForm(QWidget):
                 ("Device", self.device, "device"), ("Seed", self.seed, "seed"))
         for title, field, tip in rows:
             label = QLabel(title)
-            label.setToolTip(TIPS[tip])
-            field.setToolTip(TIPS[tip])
+            label.setToolTip(tip_text(TIPS[tip]))
+            field.setToolTip(tip_text(TIPS[tip]))
             form.addRow(label, field)
             self._labels[tip] = label
 

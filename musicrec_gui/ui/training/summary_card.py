@@ -10,7 +10,7 @@ import math
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
-from musicrec_gui.ui.widgets.text import scaled_font
+from musicrec_gui.ui.widgets.text import scaled_font, secondary
 
 # (evaluation key of the model, key of the baseline or None, header, tooltip)
 METRICS = (
@@ -39,7 +39,7 @@ class SummaryCard(QFrame):
         self.headline = QLabel(wordWrap=True)
         self.headline.setTextFormat(Qt.TextFormat.RichText)
         self.note = QLabel(wordWrap=True)
-        self.note.setEnabled(False)   # secondary text
+        secondary(self.note)
         grid = QGridLayout()
         grid.setHorizontalSpacing(self.fontMetrics().height())
         self._cells: dict[tuple[str, str], QLabel] = {}
@@ -48,7 +48,7 @@ class SummaryCard(QFrame):
         for column, (key, _, header, tip) in enumerate(METRICS, start=1):
             top = QLabel(header, alignment=Qt.AlignmentFlag.AlignRight)
             top.setToolTip(tip)
-            top.setEnabled(False)
+            secondary(top)
             grid.addWidget(top, 0, column)
             for row, who in ((1, "model"), (2, "popularity")):
                 cell = QLabel("–", alignment=Qt.AlignmentFlag.AlignRight)

@@ -1,11 +1,16 @@
 """Scatter views of all artists: the 2-D map of the embedding (``ArtistMap``) and norm vs listeners (``NormPlot``).
 
-Tens of thousands of points stay smooth because they are ONE ScatterPlotItem
-fed arrays, never an item per point. Hovering finds the nearest point with a
-vectorised numpy search (no scipy here) at most every 30 ms, and shows a label
-with the artist's name, listeners and the person's own plays.
+Tens of thousands of points stay smooth because they go to a few ScatterPlotItems
+fed arrays, never an item per point: one item per ``CHUNK`` points, each
+filled on its own turn of the event loop (pyqtgraph spends Python time per
+point in ``setData``: 18 000 points at once held the GUI thread for ~250 ms).
+Hovering finds the nearest point with a vectorised numpy search (no scipy here)
+at most every 30 ms, and shows a label with the artist's name, listeners and
+the person's own plays.
 """
 from __future__ import annotations
+
+import html
 
 import numpy as np
 import PySide6.QtWidgets  # noqa: F401  (pyqtgraph must bind to PySide6)
@@ -14,8 +19,9 @@ from PySide6.QtCore import QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from musicrec_gui.ui.widgets.plot_style import (PaletteAwareChart, muted_colour, quiet_plot, series_colours, style_legend, style_plot,
-                                               with_alpha)
+from musicrec_gui.core.text import count_text, display_name
+from musicrec_gui.ui.widgets.plot_style import (PaletteAwareChart, muted_colour, quiet_plot, series_colours,
+                                               style_legend, style_plot, with_alpha)
 
 # Point categories (the ``categories`` array holds these ints).
 OTHER, IN_LIBRARY, RECOMMENDED = 0, 1, 2
@@ -23,6 +29,8 @@ CATEGORY_NAMES = {IN_LIBRARY: "in your library", RECOMMENDED: "recommended for y
 
 HOVER_INTERVAL_MS = 30
 MIN_POINT_PX, MAX_POINT_PX = 3.0, 12.0
+CHUNK = 3000   # points per scatter item, filled one item per event-loop turn
+_DEPTH = {OTHER: 0.0, RECOMMENDED: 0.001, IN_LIBRARY: 0.002}   # the person's artists on top (marks: 10)
 
 
 def scaled_sizes(values, low: float = MIN_POINT_PX, high: float = MAX_POINT_PX) -> np.ndarray:
@@ -41,7 +49,7 @@ def scaled_sizes(values, low: float = MIN_POINT_PX, high: float = MAX_POINT_PX) 
 
 
 class PointCloud(PaletteAwareChart):
-    """One scatter item plus hover label, hover ring, highlight marker and click signal.
+    """The points (a few scatter items) plus hover label, hover ring, highlight marker and click signal.
 
     Subclasses turn their inputs into view coordinates and call ``_set_cloud``.
     """
@@ -58,11 +66,13 @@ class PointCloud(PaletteAwareChart):
         self._hover_index: int | None = None
         self._highlighted: int | None = None
 
-        self.plot = pg.PlotWidget()
+        self.plot = pg.PlotWidget(enableMenu=False)   # no context menu (and none built: quicker)
         quiet_plot(self.plot)
         item = self.plot.getPlotItem()
-        self.scatter = pg.ScatterPlotItem(pxMode=True, symbol="o")
-        item.addItem(self.scatter)
+        self.scatters: list[pg.ScatterPlotItem] = []   # one per CHUNK points, in drawing order
+        self._pending_chunks: list[tuple] = []
+        self._chunk_timer = QTimer(self, singleShot=True, interval=0)
+        self._chunk_timer.timeout.connect(self._draw_next_chunk)
         # Marks drawn over the cloud: the hovered point and the highlighted one.
         self.hover_ring = pg.ScatterPlotItem(pxMode=True, symbol="o", size=16)
         self.highlight_ring = pg.ScatterPlotItem(pxMode=True, symbol="o", size=22)
@@ -105,8 +115,7 @@ class PointCloud(PaletteAwareChart):
             mark.hide()
         self._draw_points()
         self._update_legend()
-        self.plot.getPlotItem().enableAutoRange()
-        self.plot.getPlotItem().autoRange()
+        self.reset_view()
 
     def count(self) -> int:
         return len(self._x)
@@ -114,13 +123,38 @@ class PointCloud(PaletteAwareChart):
     def name(self, index: int) -> str:
         return self._names[index]
 
+    def drawn(self) -> int:
+        """How many points are on screen (the rest are still being handed to the plot)."""
+        return sum(len(scatter.data) for scatter in self.scatters)
+
     def _draw_points(self) -> None:
-        # "Other" first, the person's artists last, so these stay on top of the crowd.
-        order = np.argsort(self._categories != OTHER, kind="stable")
-        brushes = np.empty(3, dtype=object)
-        brushes[:] = self._brushes()
-        self.scatter.setData(x=self._x[order], y=self._y[order], size=self._sizes[order],
-                             brush=brushes[self._categories[order]], pen=None)
+        # The person's artists are handed over first (they are what one looks for) but drawn on top
+        # of the crowd (z by category). Each item holds points of one category, so it gets one brush
+        # (per-point brushes cost pyqtgraph a Python call per point).
+        brushes = self._brushes()
+        chunks = []
+        for category in (IN_LIBRARY, RECOMMENDED, OTHER):
+            members = np.flatnonzero(self._categories == category)
+            chunks += [(category, members[start:start + CHUNK]) for start in range(0, len(members), CHUNK)]
+        while len(self.scatters) < len(chunks):
+            scatter = pg.ScatterPlotItem(pxMode=True, symbol="o", pen=None)
+            self.plot.getPlotItem().addItem(scatter)
+            self.scatters.append(scatter)
+        for scatter in self.scatters:
+            scatter.clear()   # no old points may show beside new ones while the chunks come in
+        for scatter, (category, _) in zip(self.scatters, chunks):
+            scatter.setZValue(_DEPTH[category])
+        self._pending_chunks = [(scatter, self._x[part], self._y[part], self._sizes[part], brushes[category])
+                                for scatter, (category, part) in zip(self.scatters, chunks)]
+        self._draw_next_chunk()
+
+    def _draw_next_chunk(self) -> None:
+        if not self._pending_chunks:
+            return
+        scatter, x, y, sizes, brush = self._pending_chunks.pop(0)
+        scatter.setData(x=x, y=y, size=sizes, brush=brush, pen=None)
+        if self._pending_chunks:
+            self._chunk_timer.start()
 
     def _brushes(self) -> list:
         """Brush per category, indexable by the category ints."""
@@ -166,9 +200,9 @@ class PointCloud(PaletteAwareChart):
     def describe(self, index: int) -> str:
         """The hover text of a point (HTML)."""
         plays = int(self._plays[index])
-        mine = f"{plays:,} of your plays" if plays else "not in your library"
+        mine = f"{count_text(plays, 'of your plays', 'of your plays')}" if plays else "not in your library"
         return (f"<b>{_escape(self._names[index])}</b><br>"
-                f"{int(self._listeners[index]):,} listeners<br>{mine}")
+                f"{count_text(int(self._listeners[index]), 'listener')}<br>{mine}")
 
     def hovered(self) -> int | None:
         return self._hover_index
@@ -224,7 +258,12 @@ class PointCloud(PaletteAwareChart):
         return self._highlighted
 
     def reset_view(self) -> None:
-        self.plot.getPlotItem().autoRange()
+        """Every point in view (from the data, not the items: those may still be filling)."""
+        finite = np.isfinite(self._x) & np.isfinite(self._y)
+        if not finite.any():
+            return
+        x, y = self._x[finite], self._y[finite]
+        self.plot.getPlotItem().vb.setRange(xRange=(x.min(), x.max()), yRange=(y.min(), y.max()), padding=0.04)
 
     # -- events -------------------------------------------------------------------------------
     def _mouse_moved(self, scene_pos) -> None:
@@ -323,5 +362,5 @@ class NormPlot(PointCloud):
 
 
 def _escape(text: str) -> str:
-    """Artist names go into HTML labels: "<" and "&" must not be read as markup."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Artist names go into HTML labels: shown as read (no junk characters), never read as markup."""
+    return html.escape(display_name(text))

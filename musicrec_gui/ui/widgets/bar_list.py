@@ -54,7 +54,8 @@ class BarList(QWidget):
         top_value = max(1, max(v for _, v in self._items))
         text_colour = palette.color(QPalette.ColorRole.WindowText)
         bar_colour = palette.color(QPalette.ColorRole.Highlight)
-        for index, (name, value) in enumerate(self._items):
+        fitting = max(1, self.height() // row)   # only whole rows: a half-cut name reads as a glitch
+        for index, (name, value) in enumerate(self._items[:fitting]):
             y = index * row
             painter.setPen(text_colour)
             elided = metrics.elidedText(name, Qt.TextElideMode.ElideRight, name_width)

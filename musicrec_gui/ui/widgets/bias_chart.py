@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QToolTip, QVBoxLayout, QWidget
 from musicrec_gui.ui.widgets.plot_style import PaletteAwareChart, quiet_plot, series_colours, style_plot, text_colour, with_alpha
 
 _BAR_HEIGHT = 0.7
-_NAME_CHARS = 26   # names longer than about this are elided on the axis (full name on hover)
+_NAME_CHARS = 20   # names longer than about this are elided on the axis (full name on hover)
 
 
 class BiasBars(PaletteAwareChart):
@@ -27,7 +27,7 @@ class BiasBars(PaletteAwareChart):
         super().__init__(parent)
         self.top_n = top_n
         self._shown: list[tuple[str, float]] = []   # top to bottom
-        self.plot = pg.PlotWidget()
+        self.plot = pg.PlotWidget(enableMenu=False)   # no context menu (and none built: quicker)
         quiet_plot(self.plot)
         self.plot.setMouseEnabled(x=False, y=False)
         item = self.plot.getPlotItem()
@@ -64,7 +64,7 @@ class BiasBars(PaletteAwareChart):
     def minimumSizeHint(self) -> QSize:
         # Every name needs its own line of text, or the axis labels overlap.
         rows = max(len(self._shown), 5)
-        return QSize(self.fontMetrics().averageCharWidth() * 40, self._row_height() * (rows + 3))
+        return QSize(self.fontMetrics().averageCharWidth() * 28, self._row_height() * (rows + 3))
 
     def _row_height(self) -> int:
         return round(self.fontMetrics().height() * 1.15)

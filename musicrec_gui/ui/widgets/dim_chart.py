@@ -25,7 +25,7 @@ class DimSearchChart(PaletteAwareChart):
         self._sizes: list[int] = []
         self._results: dict[int, float] = {}
         self._best: int | None = None
-        self.plot = pg.PlotWidget()
+        self.plot = pg.PlotWidget(enableMenu=False)   # no context menu (and none built: quicker)
         quiet_plot(self.plot)
         self.plot.setMouseEnabled(x=False, y=False)
         item = self.plot.getPlotItem()

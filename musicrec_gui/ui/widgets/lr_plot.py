@@ -2,7 +2,11 @@
 
 The person can overrule the suggestion by clicking the plot (or dragging the
 "chosen" line): the rate picked is snapped to the nearest rate the finder
-actually tried, and announced with ``rate_chosen``.
+actually tried, and announced with ``rate_chosen``.  The x axis is labelled at
+powers of ten only (``1e-4``), a legend tells the raw loss of each step from
+its smoothed curve, and the two rate labels sit in the empty band at the top
+of the plot (the view stops a little above the starting loss), one on each
+side of its line.
 """
 from __future__ import annotations
 
@@ -15,13 +19,19 @@ from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QStyle, QWidget
 
-from musicrec_gui.ui.widgets.plot_style import PaletteAwareChart, quiet_plot, series_colours, style_plot, with_alpha
+from musicrec_gui.ui.widgets.plot_style import (PaletteAwareChart, decade_ticks, quiet_plot, series_colours, style_plot,
+                                               with_alpha)
 
 
 def rate_text(rate: float) -> str:
     """A learning rate as people write it: ``3.2e-3``."""
     mantissa, exponent = f"{rate:.1e}".split("e")
     return f"{mantissa}e{int(exponent)}"
+
+
+def _power_of_ten(exponent: int) -> str:
+    """A tick label as rates are written: ``1e-4``, ``0.1`` is ``1e-1``, then ``1``, ``10``."""
+    return f"1e{exponent}" if exponent < 0 else f"{10 ** exponent:g}"
 
 
 class LrFinderPlot(PaletteAwareChart):
@@ -35,7 +45,7 @@ class LrFinderPlot(PaletteAwareChart):
         self._chosen: float | None = None
         self._suggestion: float | None = None
 
-        self.plot = pg.PlotWidget()
+        self.plot = pg.PlotWidget(enableMenu=False)   # no context menu (and none built: quicker)
         quiet_plot(self.plot)
         self.plot.setMouseEnabled(x=False, y=False)   # a click picks a rate; no panning to get lost in
         self.plot.setToolTip("Click to choose a learning rate")
@@ -44,13 +54,16 @@ class LrFinderPlot(PaletteAwareChart):
         item.setLabel("bottom", "learning rate")
         item.setLabel("left", "loss")
         item.showGrid(x=True, y=True, alpha=0.15)
-        self.raw_curve = item.plot()
-        self.smooth_curve = item.plot()
-        # Lines sit in view coordinates, which on a log axis are log10(rate).
+        self.legend = item.addLegend(offset=(10, 10))   # top left: above the flat start of the curve
+        self.raw_curve = item.plot(name="loss of each step")
+        self.smooth_curve = item.plot(name="smoothed")
+        # Lines sit in view coordinates, which on a log axis are log10(rate). Their labels sit near
+        # the top, suggestion left of its line and choice right of its own, so neither covers the
+        # curve nor the other.
         self.suggestion_line = pg.InfiniteLine(angle=90, movable=False, label="",
-                                               labelOpts={"position": 0.75, "anchors": [(0, 0), (0, 0)]})
+                                               labelOpts={"position": 0.96, "anchors": [(1, 0), (1, 0)]})
         self.chosen_line = pg.InfiniteLine(angle=90, movable=True, label="",
-                                           labelOpts={"position": 0.08, "anchors": [(0, 1), (0, 1)]})
+                                           labelOpts={"position": 0.96, "anchors": [(0, 0), (0, 0)]})
         self.chosen_line.sigPositionChangeFinished.connect(self._line_dragged)
         for line in (self.suggestion_line, self.chosen_line):
             line.hide()
@@ -88,6 +101,8 @@ class LrFinderPlot(PaletteAwareChart):
         smoothed = np.asarray(smoothed, dtype=float)
         self.raw_curve.setData(self._lrs, raw)
         self.smooth_curve.setData(self._lrs, smoothed)
+        if len(self._lrs):
+            decade_ticks(self.plot.getAxis("bottom"), self._lrs[0], self._lrs[-1], label=_power_of_ten)
         self._suggestion = suggestion
         # Shown before the label text is set: a hidden line's label ignores new text.
         self.suggestion_line.setVisible(suggestion is not None)

@@ -7,6 +7,7 @@ whose ``apply_palette`` runs when the system palette or font changes.
 """
 from __future__ import annotations
 
+import numpy as np
 import PySide6.QtWidgets  # noqa: F401  (pyqtgraph must bind to PySide6)
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent
@@ -106,3 +107,15 @@ class PaletteAwareChart(QWidget):
         if event.type() in _RESTYLE_EVENTS:
             self.apply_palette()
         super().changeEvent(event)
+
+
+def decade_ticks(axis: pg.AxisItem, low: float, high: float, label=lambda exponent: f"{10.0 ** exponent:,g}") -> None:
+    """Label a log axis at whole powers of ten only (``low``…``high`` are values, not exponents), with
+    unlabelled minor ticks between: pyqtgraph labels the minor ticks of a log axis too, and they
+    run into each other."""
+    first = int(np.floor(np.log10(max(low, 1e-300))))
+    last = int(np.ceil(np.log10(max(high, low, 1e-300))))
+    decades = range(first, last + 1)
+    major = [(float(d), label(d)) for d in decades]
+    minor = [(d + np.log10(m), "") for d in decades for m in range(2, 10)]
+    axis.setTicks([major, minor])

@@ -4,7 +4,13 @@ One table model does both sorting and filtering on whole columns with
 pandas/numpy (no per-row Python in a proxy model), so tens of thousands of
 rows stay quick: the model keeps the full frame and an array of the row
 positions shown, in the order shown. Filtering is accent- and
-case-insensitive over the text columns (see ``search_key``).
+case-insensitive over the text columns (see ``search_key``); the per-row
+search text is built when first needed, or beforehand off the GUI thread
+(``row_search_keys``) by a page with a big frame.
+
+Text cells are names from imported files: they are shown as plain text with
+junk characters removed (``core.text.display_name``), and the Copy button
+neutralises cells a spreadsheet would run as formulas, as the CSV export does.
 """
 from __future__ import annotations
 
@@ -16,9 +22,19 @@ from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QLineEdit, QTableView, QVBoxLayout, QWidget
 
+from musicrec_gui.core.text import display_name
+from musicrec_gui.ui.widgets.csv_export import safe_cell
 from musicrec_gui.ui.widgets.search_key import search_key
+from musicrec_gui.ui.widgets.text import tip_text
+from musicrec_gui.ui.widgets.text import secondary
 
 KINDS = ("int", "float", "text", "bool")
+DISPLAY, TOOLTIP = Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole
+ALIGNMENT, USER = Qt.ItemDataRole.TextAlignmentRole, Qt.ItemDataRole.UserRole
+_ANSWERED = frozenset((DISPLAY, TOOLTIP, ALIGNMENT, USER))
+_ALIGN = {"int": int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+          "float": int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+          "bool": int(Qt.AlignmentFlag.AlignCenter)}
 
 
 @dataclass(frozen=True)
@@ -38,7 +54,31 @@ def format_cell(value, kind: str) -> str:
         return f"{float(value):.3f}"
     if kind == "bool":
         return "✓" if bool(value) else ""
-    return str(value)
+    return display_name(str(value))
+
+
+def row_search_keys(frame: pd.DataFrame, columns: list[Column]) -> pd.Series:
+    """One search string per row over the text columns (no Qt: pages build it off the GUI thread).
+
+    The separator is no letter, so a match cannot span two columns.
+    """
+    keys = [[search_key(format_cell(v, "text")) for v in frame[c.key].to_numpy()]
+            for c in columns if c.kind == "text"]
+    return pd.Series(["\x1f".join(parts) for parts in zip(*keys)] if keys else [""] * len(frame), dtype=object)
+
+
+def columns_of(columns: list[tuple[str, str, str] | Column]) -> list[Column]:
+    """``Column``s from (key, header, kind) triples, checked."""
+    specs = [c if isinstance(c, Column) else Column(*c) for c in columns]
+    for spec in specs:
+        if spec.kind not in KINDS:
+            raise ValueError(f"unknown column kind {spec.kind!r} (use one of {', '.join(KINDS)})")
+    return specs
+
+
+def _copy_cell(value, kind: str) -> str:
+    text = " ".join(format_cell(value, kind).split("\t")).replace("\n", " ")
+    return safe_cell(text) if kind == "text" else text
 
 
 def _plain(value):
@@ -56,10 +96,10 @@ class FrameModel(QAbstractTableModel):
         self.view = np.empty(0, dtype=np.int64)
         self._order = self.view      # all rows, in the current sort order
         self._mask = np.empty(0, dtype=bool)   # rows passing the filter
-        self._row_keys = pd.Series(dtype=str)  # search text of each row
+        self._row_keys: pd.Series | None = None   # search text of each row, built when first needed
         self._values: list[np.ndarray] = []    # each shown column as an array: fast cell reads
 
-    def set_frame(self, frame: pd.DataFrame, columns: list[Column]) -> None:
+    def set_frame(self, frame: pd.DataFrame, columns: list[Column], search_keys: pd.Series | None = None) -> None:
         self.beginResetModel()
         self.frame = frame.reset_index(drop=True)
         self.columns = list(columns)
@@ -68,12 +108,7 @@ class FrameModel(QAbstractTableModel):
         self._mask = np.ones(count, dtype=bool)
         # (DataFrame.at costs ~30 µs a cell, too slow for a view asking thousands of cells.)
         self._values = [self.frame[c.key].to_numpy() for c in self.columns]
-        # One search string per row over the text columns; the separator is no letter, so a
-        # match cannot span two columns.
-        keys = [[search_key(format_cell(v, "text")) for v in values]
-                for c, values in zip(self.columns, self._values) if c.kind == "text"]
-        self._row_keys = pd.Series(["\x1f".join(parts) for parts in zip(*keys)] if keys else [""] * count,
-                                   dtype=object)
+        self._row_keys = None if search_keys is None else search_keys.reset_index(drop=True)
         self.view = self._order
         self.endResetModel()
 
@@ -84,23 +119,20 @@ class FrameModel(QAbstractTableModel):
     def columnCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.columns)
 
-    def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
+    def data(self, index: QModelIndex, role=DISPLAY):
+        # Called for many roles of every visible cell at every repaint: roles we do not answer
+        # return at once, and the roles are plain module constants (a Qt enum lookup per call adds up).
+        if role not in _ANSWERED or not index.isValid():
             return None
         column = self.columns[index.column()]
         value = self._values[index.column()][self.view[index.row()]]
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == DISPLAY:
             return format_cell(value, column.kind)
-        if role == Qt.ItemDataRole.ToolTipRole and column.kind == "text":
-            return format_cell(value, column.kind)   # names cut off by a narrow column
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            if column.kind in ("int", "float"):
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            if column.kind == "bool":
-                return int(Qt.AlignmentFlag.AlignCenter)
-        if role == Qt.ItemDataRole.UserRole:
-            return _plain(value)
-        return None
+        if role == TOOLTIP:   # names cut off by a narrow column, in full
+            return tip_text(format_cell(value, column.kind)) if column.kind == "text" else None
+        if role == ALIGNMENT:
+            return _ALIGN.get(column.kind)
+        return _plain(value)   # USER
 
     def headerData(self, section: int, orientation, role=Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
@@ -130,6 +162,8 @@ class FrameModel(QAbstractTableModel):
         needle = search_key(text) if text.strip() else ""
         self.beginResetModel()
         if needle:
+            if self._row_keys is None:
+                self._row_keys = row_search_keys(self.frame, self.columns)
             self._mask = self._row_keys.str.contains(needle, regex=False).to_numpy(dtype=bool)
         else:
             self._mask = np.ones(len(self.frame), dtype=bool)
@@ -155,7 +189,7 @@ class ResultsTable(QWidget):
         self.filter_field = QLineEdit(placeholderText="Filter…", clearButtonEnabled=True)
         self.filter_field.textChanged.connect(self._filter_changed)
         self.count_label = QLabel()
-        self.count_label.setEnabled(False)   # secondary text: the disabled colour of the palette
+        secondary(self.count_label)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -178,14 +212,14 @@ class ResultsTable(QWidget):
         layout.addWidget(self.table)
         layout.addWidget(self.count_label)
 
-    def set_frame(self, frame: pd.DataFrame, columns: list[tuple[str, str, str] | Column]) -> None:
-        """Show ``frame``; ``columns`` are (key, header, kind) with kind one of int, float, text, bool."""
-        specs = [c if isinstance(c, Column) else Column(*c) for c in columns]
-        for spec in specs:
-            if spec.kind not in KINDS:
-                raise ValueError(f"unknown column kind {spec.kind!r} (use one of {', '.join(KINDS)})")
+    def set_frame(self, frame: pd.DataFrame, columns: list[tuple[str, str, str] | Column],
+                  search_keys: pd.Series | None = None) -> None:
+        """Show ``frame``; ``columns`` are (key, header, kind) with kind one of int, float, text, bool.
+
+        ``search_keys``: ``row_search_keys(frame, columns)``, when built beforehand off the GUI thread."""
+        specs = columns_of(columns)
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
-        self.model.set_frame(frame, specs)
+        self.model.set_frame(frame, specs, search_keys)
         self.model.set_filter(self.filter_field.text())
         self._fit_columns(specs)
         self._update_count()
@@ -196,13 +230,16 @@ class ResultsTable(QWidget):
         return self.model.frame.iloc[self.model.view][keys].reset_index(drop=True)
 
     def copy_to_clipboard(self) -> str:
-        """Copy the shown rows as tab-separated text with a header line, as shown; returns the text."""
+        """Copy the shown rows as tab-separated text with a header line, as shown; returns the text.
+
+        Text cells that a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``…) get a
+        leading ``'``, as in the CSV export; numbers are ours and stay numbers."""
         columns = self.model.columns
-        lines = ["\t".join(c.header for c in columns)]
+        lines = ["\t".join(safe_cell(c.header) for c in columns)]
         shown = self.model.frame.iloc[self.model.view]
         for row in shown[[c.key for c in columns]].itertuples(index=False):
-            cells = (format_cell(value, c.kind) for value, c in zip(row, columns))
-            lines.append("\t".join(cell.replace("\t", " ").replace("\n", " ") for cell in cells))
+            cells = (_copy_cell(value, c.kind) for value, c in zip(row, columns))
+            lines.append("\t".join(cells))
         text = "\n".join(lines) + "\n"
         QGuiApplication.clipboard().setText(text)
         return text
@@ -230,11 +267,35 @@ class ResultsTable(QWidget):
         self.count_label.setText(f"{total:,} rows" if shown == total else f"{shown:,} of {total:,} rows")
 
     def _fit_columns(self, specs: list[Column]) -> None:
+        """Each column as wide as its widest cell; the first text column (the name) takes the spare
+        width, or gives some up (cut off, full text on hover) when the table is narrow."""
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.resizeColumnsToContents()   # Qt measures a sample of rows, fine for big frames
-        # The first text column (the name) takes the spare width.
+        metrics = self.table.fontMetrics()
+        padding = 2 * metrics.averageCharWidth()
+        header_metrics = header.fontMetrics()
+        for number, spec in enumerate(specs):
+            cells = widest_cells(self.model.frame[spec.key], spec.kind)
+            width = max([metrics.horizontalAdvance(text) for text in cells] + [0]) + padding
+            title = header_metrics.horizontalAdvance(spec.header) + padding + metrics.averageCharWidth()
+            header.resizeSection(number, max(width, title, header.minimumSectionSize()))
         for number, spec in enumerate(specs):
             if spec.kind == "text":
                 header.setSectionResizeMode(number, QHeaderView.ResizeMode.Stretch)
                 break
+
+
+def widest_cells(values: pd.Series, kind: str, sample: int = 20) -> list[str]:
+    """The texts of the cells likely to be widest, without formatting every cell of a big column:
+    the extremes of a number column, the longest texts of a text column."""
+    values = values.dropna()
+    if values.empty:
+        return []
+    if kind in ("int", "float"):
+        numbers = pd.to_numeric(values, errors="coerce").dropna()
+        return [format_cell(v, kind) for v in (numbers.max(), numbers.min())] if len(numbers) else []
+    if kind == "bool":
+        return ["✓"]
+    texts = values.astype(str)
+    longest = texts.str.len().nlargest(sample).index
+    return [format_cell(text, kind) for text in texts.loc[longest]]

@@ -61,7 +61,7 @@ class TrainingCurves(PaletteAwareChart):
         self.canvas = pg.GraphicsLayoutWidget()
         self.legend = pg.LegendItem(colCount=2)
         self.canvas.addItem(self.legend, row=0, col=0)
-        self.plot_item = item = self.canvas.addPlot(row=1, col=0)
+        self.plot_item = item = self.canvas.addPlot(row=1, col=0, enableMenu=False)
         item.setMenuEnabled(False)
         item.hideButtons()
         item.setLabel("bottom", "epoch")
