@@ -57,6 +57,12 @@ class ActiveModel(QObject):
             self.listening.forget()
             self.plays_changed.emit()
 
+    def taste_changed(self) -> None:
+        """A person hid or excluded something: the pages ask again (``Listening`` reads those choices
+        from the store at every question, so there is nothing to forget)."""
+        if self.listening is not None:
+            self.plays_changed.emit()
+
 
 def with_listening(loaded: tuple, store: Store) -> tuple:
     """``(model, model_id)`` → ``(model, model_id, listening)`` for ``ActiveModel.set_model``: run it in

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QLineEdit, QTableView, QVBoxLayout, QWidget
 
@@ -182,6 +182,7 @@ class ResultsTable(QWidget):
     """A filter field above a sortable table; ``row_activated(dict)`` on double-click or Enter."""
 
     row_activated = Signal(dict)
+    row_menu_requested = Signal(dict, QPoint)   # a right click on a row: the row and where (global)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -205,6 +206,8 @@ class ResultsTable(QWidget):
         # Not QTableView.activated: on some desktops that fires on a single click. Enter and
         # Copy are caught in eventFilter.
         self.table.doubleClicked.connect(lambda index: self._activate(index.row()))
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._menu_requested)
         self.table.installEventFilter(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -253,6 +256,11 @@ class ResultsTable(QWidget):
                 self.copy_to_clipboard()
                 return True
         return super().eventFilter(watched, event)
+
+    def _menu_requested(self, position) -> None:
+        row = self.table.indexAt(position).row()
+        if 0 <= row < len(self.model.view):
+            self.row_menu_requested.emit(self.model.row(row), self.table.viewport().mapToGlobal(position))
 
     def _activate(self, row: int) -> None:
         if 0 <= row < len(self.model.view):
