@@ -22,6 +22,8 @@ import numpy as np
 from musicrec_gui.core.errors import EngineError
 from musicrec_gui.core.names import PLACEHOLDER_KEYS, normalize_name
 
+SAMPLE_STREAM = 7   # the validation sample's random stream, apart from the holdout's (same seed)
+
 
 @dataclass(frozen=True, eq=False)
 class Interactions:
@@ -152,6 +154,30 @@ def holdout_mask(listener: np.ndarray, n_listeners: int, share: float, seed: int
     n_hold = np.where(counts >= 2, np.maximum(n_hold, 1), 0)
     n_hold = np.minimum(n_hold, np.maximum(counts - 1, 0))
     return rank < n_hold[listener]
+
+
+def sample_listeners(listener: np.ndarray, size: int, seed: int) -> np.ndarray:
+    """Sorted distinct listeners of ``listener``: all of them, or ``size`` drawn at random.
+
+    The validation sample: scoring 5,000 listeners against every artist estimates
+    Recall@20 to about ±0.003, at a cost that does not grow with the listener count.
+    Seeded, so every validation of a run (and every run with the seed) uses the same
+    listeners.  ``size`` 0 means all.
+    """
+    rows = np.unique(listener)
+    if size <= 0 or rows.size <= size:
+        return rows
+    return np.sort(np.random.default_rng([seed, SAMPLE_STREAM]).choice(rows, size, replace=False))
+
+
+def rows_csr(indptr: np.ndarray, items: np.ndarray, rows: np.ndarray):
+    """The CSR rows ``rows`` of (indptr, items), as a new (indptr, items)."""
+    counts = np.diff(indptr)[rows]
+    new_indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+    np.cumsum(counts, out=new_indptr[1:])
+    # position in the old arrays = old row start + offset inside the row
+    take = np.repeat(indptr[rows] - new_indptr[:-1], counts) + np.arange(new_indptr[-1])
+    return new_indptr, items[take]
 
 
 def _filter_counts(listener: np.ndarray, artist: np.ndarray, min_listeners: int,

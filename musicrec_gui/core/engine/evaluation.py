@@ -16,7 +16,7 @@ import numpy as np
 import torch
 
 from musicrec_gui.core.engine import metrics
-from musicrec_gui.core.engine.dataset import BenchSplit, Dataset, Interactions, transform_plays
+from musicrec_gui.core.engine.dataset import BenchSplit, Dataset, Interactions, rows_csr, transform_plays
 from musicrec_gui.core.engine.model import BiasedPMF
 from musicrec_gui.core.engine.settings import Settings
 from musicrec_gui.core.engine.trainer import Trainer, TrainResult
@@ -58,16 +58,26 @@ def predict_pairs(model: BiasedPMF, pairs: Interactions) -> np.ndarray:
 
 @torch.no_grad()
 def evaluate(model: BiasedPMF, data: Dataset, held_out: Interactions, *, low: float = -math.inf,
-             high: float = math.inf, fit_seconds: float = math.nan) -> Evaluation:
-    """Ranking metrics (training artists excluded) and RMSE on ``held_out``."""
+             high: float = math.inf, fit_seconds: float = math.nan,
+             listeners: np.ndarray | None = None) -> Evaluation:
+    """Ranking metrics (training artists excluded) and RMSE on ``held_out``.
+
+    ``listeners`` (sorted indices) limits the ranking metrics to those listeners — the
+    validation sample at Last.fm 360K size; RMSE is always over every held-out pair.
+    """
     exclude = data.train.csr(data.n_listeners)
     relevant = held_out.csr(data.n_listeners)
-    U, V = model.ranking_vectors()
+    rows = None
+    if listeners is not None:
+        exclude = rows_csr(exclude[0], exclude[1], listeners)
+        relevant = rows_csr(relevant[0], relevant[1], listeners)
+        rows = torch.from_numpy(np.asarray(listeners, np.int64)).to(model.mu.device)
+    U, V = model.ranking_vectors(rows)
     start = time.perf_counter()
     top = metrics.top_n(U, V, exclude[0], exclude[1], n=metrics.TOP_N)
     score_seconds = time.perf_counter() - start
     ours = metrics.ranking_metrics(top, relevant[0], relevant[1], data.n_artists)
-    pu, pv = metrics.popularity_vectors(data.train.artist, data.n_listeners, data.n_artists, U.device)
+    pu, pv = metrics.popularity_vectors(data.train.artist, U.shape[0], data.n_artists, U.device)
     pop = metrics.ranking_metrics(metrics.top_n(pu, pv, exclude[0], exclude[1], n=metrics.TOP_N),
                                   relevant[0], relevant[1], data.n_artists)
     truth = transform_plays(held_out.plays, data.transform, data.value_mean, data.value_std, np.float64)

@@ -42,6 +42,7 @@ class EpochEvent:
     elapsed: float      # seconds since fit() started
     samples_per_s: float
     improved: bool      # this epoch gave the best weights so far
+    recall_listeners: int = 0   # listeners val_recall averages over (a seeded sample); 0 when not computed
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,8 @@ def progress_of(event: object, stage: str) -> Progress | None:
     """The ``Progress`` an engine event stands for (None for events that do not say how far)."""
     if isinstance(event, EpochEvent):
         extra = "" if math.isnan(event.val_rmse) else f", val RMSE {event.val_rmse:.4f}"
-        extra += "" if math.isnan(event.val_recall) else f", val Recall@20 {event.val_recall:.4f}"
+        if not math.isnan(event.val_recall):
+            extra += f", val Recall@20 {event.val_recall:.4f} ({event.recall_listeners:,} listeners)"
         return Progress(stage, event.epoch, event.epochs,
                         f"epoch {event.epoch}/{event.epochs}: loss {event.train_loss:.4f}{extra}")
     if isinstance(event, LRFinderEvent):

@@ -21,7 +21,7 @@ import numpy as np
 import torch
 
 from musicrec_gui.core.engine.dataset import Dataset
-from musicrec_gui.core.engine.model import BiasedPMF
+from musicrec_gui.core.engine.model import BiasedPMF, gravity
 from musicrec_gui.core.engine.pairs import PairIndex
 from musicrec_gui.core.engine.settings import Settings
 from musicrec_gui.core.engine.weights import pair_weights, reg_row_weights
@@ -52,8 +52,7 @@ class Objective:
         self.artist_reg = torch.from_numpy(reg_row_weights(artist_counts, settings.reg_count_power)).to(device)
         self.batches = self._make_batches(train.listener, train.artist, train.value, weights)
         self._order_generator = torch.Generator().manual_seed(settings.seed + 1)
-        # kept for init_biases (numpy, CPU)
-        self._train = (train.listener, train.artist, train.value.astype(np.float64), weights.astype(np.float64))
+        self._train = train          # for init_biases
 
     def _make_batches(self, listener, artist, value, weight) -> list[Batch]:
         """Fixed batches: a seeded partition of the pairs made once, so each batch's
@@ -61,10 +60,11 @@ class Objective:
         n = listener.shape[0]
         size = self.settings.batch_size or n
         if size >= n:
-            chunks = [np.arange(n)]
+            chunks = [slice(None)]    # the whole arrays, shared with the dataset where the device allows
         else:
             shuffle = np.random.default_rng(self.settings.seed + 2).permutation(n)
             chunks = [np.sort(shuffle[s:s + size]) for s in range(0, n, size)]
+
         def take(array, rows, dtype):
             return torch.from_numpy(np.ascontiguousarray(array[rows])).to(self.device, dtype)
 
@@ -72,8 +72,8 @@ class Objective:
         for rows in chunks:
             index = PairIndex(take(listener, rows, torch.int64), take(artist, rows, torch.int64),
                               self.n_listeners, self.n_artists)
-            batches.append(Batch(index, take(value, rows, torch.float32)[index.order],
-                                 take(weight, rows, torch.float32)[index.order],
+            batches.append(Batch(index, index.sort(take(value, rows, torch.float32)),
+                                 index.sort(take(weight, rows, torch.float32)),
                                  float(weight[rows].astype(np.float64).sum()) or 1.0))
         return batches
 
@@ -83,31 +83,44 @@ class Objective:
             return [0]
         return torch.randperm(len(self.batches), generator=self._order_generator).tolist()
 
-    # -- the loss -------------------------------------------------------------
-    def penalty(self, model: BiasedPMF) -> torch.Tensor:
+    # -- the loss and its gradient ------------------------------------------------
+    @torch.no_grad()
+    def loss_and_grad(self, model: BiasedPMF, batch: Batch) -> tuple[float, float]:
+        """(total loss, weighted mean squared error of the batch); the gradient of the
+        total is written into each parameter's ``.grad`` (buffers allocated once)."""
         s = self.settings
-        reg = (s.reg_factors * (_WeightedSquares.apply(model.listener_emb, self.listener_reg)
-                                + _WeightedSquares.apply(model.artist_emb, self.artist_reg))
-               + s.reg_biases * (_WeightedSquares.apply(model.listener_bias, self.listener_reg)
-                                 + _WeightedSquares.apply(model.artist_bias, self.artist_reg)))
-        return reg / self.weight_total
+        params = model.tensors()
+        grads = _grad_buffers(params)
+        error = batch.index.data_term(params, batch.value, batch.weight, batch.weight_sum, grads)
+        total = error + self._penalty(params, grads)
+        if s.gravity > 0:
+            total = total + s.gravity * gravity(params, grads, s.gravity)
+        return float(total), float(error)
 
-    def loss(self, model: BiasedPMF, batch: Batch) -> tuple[torch.Tensor, torch.Tensor]:
-        """(total loss, weighted mean squared error of the batch)."""
-        pred = batch.index.predict(model.mu, model.listener_bias, model.artist_bias,
-                                   model.listener_emb, model.artist_emb)
-        err = (pred - batch.value).square_()
-        data = (err @ batch.weight) / batch.weight_sum
-        total = data + self.penalty(model)
-        if self.settings.gravity > 0:
-            total = total + self.settings.gravity * model.gravity()
-        return total, data
+    def _penalty(self, params, grads) -> torch.Tensor:
+        """The L2 terms over W; their gradient is added into ``grads``."""
+        s = self.settings
+        _, listener_bias, artist_bias, P, Q = params
+        _, g_b, g_c, g_P, g_Q = grads
+        total = torch.zeros((), dtype=P.dtype, device=P.device)
+        for weight, x, row_weight, g in ((s.reg_factors, P, self.listener_reg, g_P),
+                                         (s.reg_factors, Q, self.artist_reg, g_Q),
+                                         (s.reg_biases, listener_bias, self.listener_reg, g_b),
+                                         (s.reg_biases, artist_bias, self.artist_reg, g_c)):
+            if weight == 0:
+                continue
+            squares = torch.linalg.vector_norm(x, dim=-1).square_() if x.dim() > 1 else x.square()
+            total += weight * (squares @ row_weight)
+            g.addcmul_(x, row_weight[:, None] if x.dim() > 1 else row_weight, value=2.0 * weight / self.weight_total)
+        return total / self.weight_total
 
     # -- closed-form start for μ and the biases -----------------------------------
     @torch.no_grad()
     def init_biases(self, model: BiasedPMF, sweeps: int = 3) -> None:
         s = self.settings
-        u, i, v, w = self._train
+        train = self._train
+        u, i, v = train.listener, train.artist, train.value.astype(np.float64)
+        w = pair_weights(train.value, s.confidence).astype(np.float64)
         n, m, total = self.n_listeners, self.n_artists, self.weight_total
         g = s.gravity / (n * m)                       # gravity weight of one pair
         reg_u = s.reg_biases * self.listener_reg.cpu().numpy().astype(np.float64)
@@ -126,20 +139,12 @@ class Objective:
         model.artist_bias.copy_(torch.from_numpy(c.astype(np.float32)).to(model.artist_bias.device))
 
 
-class _WeightedSquares(torch.autograd.Function):
-    """Σ_rows weight_row · ‖x_row‖², without the rows × k temporaries autograd would keep."""
-
-    @staticmethod
-    def forward(ctx, x, weight):
-        ctx.save_for_backward(x, weight)
-        squares = torch.linalg.vector_norm(x, dim=-1) ** 2 if x.dim() > 1 else x * x
-        return squares @ weight
-
-    @staticmethod
-    def backward(ctx, grad):
-        x, weight = ctx.saved_tensors
-        w = weight[:, None] if x.dim() > 1 else weight
-        return x.mul(w).mul_(2.0 * grad), None
+def _grad_buffers(params) -> tuple[torch.Tensor, ...]:
+    """Each parameter's ``.grad``, allocated on first use and then reused (the loss overwrites it)."""
+    for p in params:
+        if p.grad is None or p.grad.shape != p.shape or p.grad.dtype != p.dtype:
+            p.grad = torch.zeros_like(p)
+    return tuple(p.grad for p in params)
 
 
 def _divide(top: np.ndarray, bottom: np.ndarray) -> np.ndarray:

@@ -23,7 +23,7 @@ import numpy as np
 import torch
 
 from musicrec_gui.core.engine import metrics
-from musicrec_gui.core.engine.dataset import Dataset
+from musicrec_gui.core.engine.dataset import Dataset, rows_csr, sample_listeners
 from musicrec_gui.core.engine.events import BatchEvent, EpochEvent
 from musicrec_gui.core.engine.device import pick_device, set_threads
 from musicrec_gui.core.engine.model import BiasedPMF
@@ -44,6 +44,7 @@ class TrainResult:
     message: str
     seconds: float
     history: tuple[EpochEvent, ...]
+    recall_listeners: int = 0   # listeners the validation Recall@20 averages over (0: none)
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -82,10 +83,10 @@ class Trainer:
         valid = self.data.valid
         if len(valid) == 0:
             return None
-        rows = np.unique(valid.listener)
+        rows = sample_listeners(valid.listener, self.settings.valid_listeners, self.settings.seed)
         train_indptr, train_items, _ = self.data.train.csr(self.data.n_listeners)
         valid_indptr, valid_items, _ = valid.csr(self.data.n_listeners)
-        take = lambda indptr, items: _rows_csr(indptr, items, rows)  # noqa: E731
+        take = lambda indptr, items: rows_csr(indptr, items, rows)  # noqa: E731
         values = self.data.train.value
         return {
             "listener": torch.from_numpy(valid.listener).to(self.device),
@@ -111,9 +112,19 @@ class Trainer:
         v = self._valid
         if v is None:
             return math.nan
-        U, V = self.model.ranking_vectors()
-        top = metrics.top_n(U[v["rows"]], V, *v["exclude"], n=metrics.TOP_N)
+        U, V = self.model.ranking_vectors(v["rows"])
+        top = metrics.top_n(U, V, *v["exclude"], n=metrics.TOP_N)
         return metrics.ranking_metrics(top, *v["relevant"], self.data.n_artists).recall
+
+    @property
+    def validation_listeners(self) -> np.ndarray:
+        """The listeners validation Recall@20 averages over (the seeded sample; empty without validation)."""
+        return np.zeros(0, np.int64) if self._valid is None else self._valid["rows"].cpu().numpy()
+
+    @property
+    def recall_listeners(self) -> int:
+        """How many listeners validation Recall@20 averages over (0 without validation)."""
+        return 0 if self._valid is None else int(self._valid["rows"].shape[0])
 
     # -- training ----------------------------------------------------------------
     def set_lr(self, lr: float) -> None:
@@ -121,11 +132,9 @@ class Trainer:
 
     def step(self, batch) -> tuple[float, float]:
         """One optimiser step on ``batch``: (total loss, data error) before the step."""
-        self.optimizer.zero_grad()
-        loss, error = self.objective.loss(self.model, batch)
-        loss.backward()
+        loss, error = self.objective.loss_and_grad(self.model, batch)
         self.optimizer.step()
-        return float(loss.detach()), float(error.detach())
+        return loss, error
 
     def fit(self, token: StopToken | None = None, report=ignore_events) -> TrainResult:
         s = self.settings
@@ -155,7 +164,8 @@ class Trainer:
             improved = best.offer(epoch, score)
             event = EpochEvent(epoch, s.epochs, epoch_loss, float(np.mean(errors)), val_rmse, val_recall,
                                lr, time.perf_counter() - start,
-                               self.objective.size / max(train_seconds, 1e-9), improved)
+                               self.objective.size / max(train_seconds, 1e-9), improved,
+                               0 if math.isnan(val_recall) else self.recall_listeners)
             history.append(event)
             report(event)
             if best.stale >= s.patience:
@@ -170,7 +180,9 @@ class Trainer:
         return TrainResult(
             epochs_run=epoch, best_epoch=best.epoch, monitor=monitor,
             best_score=best.value(), stopped=stopped, diverged=diverged, message=message,
-            seconds=time.perf_counter() - start, history=tuple(history))
+            seconds=time.perf_counter() - start, history=tuple(history),
+            recall_listeners=self.recall_listeners if monitor == "recall" or (monitor != "none" and s.report_recall)
+            else 0)
 
     def _train_epoch(self, epoch: int, token: StopToken | None, report):
         """One pass over the batches: (losses, errors, last lr, stopped?).
@@ -240,16 +252,6 @@ class _BestWeights:
         if self.monitor == "none" or self.epoch == 0:
             return math.nan
         return -self.score if self.monitor == "recall" else self.score
-
-
-def _rows_csr(indptr: np.ndarray, items: np.ndarray, rows: np.ndarray):
-    """The CSR rows ``rows`` of (indptr, items), as a new (indptr, items)."""
-    counts = np.diff(indptr)[rows]
-    new_indptr = np.zeros(len(rows) + 1, dtype=np.int64)
-    np.cumsum(counts, out=new_indptr[1:])
-    # position in the old arrays = old row start + offset inside the row
-    take = np.repeat(indptr[rows] - new_indptr[:-1], counts) + np.arange(new_indptr[-1])
-    return new_indptr, items[take]
 
 
 def train(data: Dataset, settings: Settings, token: StopToken | None = None,

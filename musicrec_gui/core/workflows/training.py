@@ -138,8 +138,10 @@ def train(store: Store, settings: Settings, *, name: str = "", extras: dict | No
     token.check()
     evaluation = None
     if len(data.valid):
+        # On the validation sample: every listener against every artist takes minutes at 360K size.
         evaluation = evaluate(trainer.model, data, data.valid, low=float(data.train.value.min()),
-                              high=float(data.train.value.max()), fit_seconds=result.seconds).to_dict()
+                              high=float(data.train.value.max()), fit_seconds=result.seconds,
+                              listeners=trainer.validation_listeners).to_dict()
     token.check()
     model = TrainedModel.from_training(trainer, result, evaluation=evaluation, name=name, **extras)
     finished = not (result.stopped or result.diverged)
