@@ -4,17 +4,25 @@ Parameters as CPU numpy arrays, the settings it was trained with, the index maps
 back to names, what every listener has played, per-artist listener and play
 counts, and the training record (curves, LR-finder curve, evaluation).  This is
 what ``persist`` saves and ``explore`` works on; no torch needed to use it.
+
+What exploring derives from the arrays (float64 copies, norms, the fold-in's
+artist-side sums, the name index) is computed on first use and kept with the
+model, so no question pays for it twice: at 160 K artists each is tens of
+milliseconds, and a page asks many questions.
 """
 from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
+from musicrec_gui.core.engine.artist_search import ArtistSearch
 from musicrec_gui.core.engine.dataset import Dataset
 from musicrec_gui.core.engine.settings import Settings
+from musicrec_gui.core.names import normalize_name
 
 
 @dataclass(frozen=True, eq=False)
@@ -59,6 +67,43 @@ class TrainedModel:
     def dim(self) -> int:
         return int(self.artist_emb.shape[1])
 
+    # -- derived once, on first use (cached_property writes past the frozen dataclass) ------
+    @cached_property
+    def artist_emb64(self) -> np.ndarray:
+        """The artist embeddings in float64 (explore's products)."""
+        return self.artist_emb.astype(np.float64)
+
+    @cached_property
+    def artist_bias64(self) -> np.ndarray:
+        return self.artist_bias.astype(np.float64)
+
+    @cached_property
+    def artist_lengths(self) -> np.ndarray:
+        """‖q_i‖ of every artist (cosine similarity)."""
+        return np.linalg.norm(self.artist_emb64, axis=1)
+
+    @cached_property
+    def artist_gram(self) -> tuple[np.ndarray, np.ndarray]:
+        """``artist_gram`` of this model's artists (the same for every listener it folds in)."""
+        return artist_gram(self.artist_emb64, self.mu + self.artist_bias64)
+
+    @cached_property
+    def artist_search(self) -> ArtistSearch:
+        return ArtistSearch(self.artist_norms, self.artist_listeners)
+
+    @cached_property
+    def listener_by_norm(self) -> dict[str, int]:
+        """Normalised listener name -> the first row with it (the fallback of a name lookup)."""
+        rows: dict[str, int] = {}
+        for row, name in enumerate(self.listener_names):
+            rows.setdefault(normalize_name(str(name)), row)
+        return rows
+
+    @cached_property
+    def log_listeners(self) -> np.ndarray:
+        """log(1 + listeners) per artist (the novelty penalty's popularity)."""
+        return np.log1p(self.artist_listeners.astype(np.float64))
+
     def played(self, listener: int) -> tuple[np.ndarray, np.ndarray]:
         """(artist indices, values) the listener has played."""
         lo, hi = self.played_indptr[listener], self.played_indptr[listener + 1]
@@ -90,3 +135,15 @@ class TrainedModel:
             value_mean=data.value_mean, value_std=data.value_std,
             created=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
             training=result.to_dict() if result is not None else {}, **extras)
+
+
+def artist_gram(artist_emb: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(Σ_i x_i x_iᵀ, Σ_i a_i x_i) with x_i = [q_i; 1] and a_i = ``offsets[i]`` (μ + c_i):
+    the gravity part of the fold-in system (O(M·k²): 0.6 GFLOP at 160 K artists)."""
+    Q = np.asarray(artist_emb, dtype=np.float64)
+    k = Q.shape[1]
+    gram = np.empty((k + 1, k + 1))
+    gram[:k, :k] = Q.T @ Q
+    gram[:k, k] = gram[k, :k] = Q.sum(0)
+    gram[k, k] = Q.shape[0]
+    return gram, np.append(offsets @ Q, offsets.sum())

@@ -1,7 +1,10 @@
 """What the model is for: bias ranking, similar artists, recommendations, fold-in.
 
-Everything works on a ``TrainedModel`` with numpy (17k × 64 floats is small), so it
-runs anywhere, without torch and without the device the model was trained on.
+Everything works on a ``TrainedModel`` with numpy, so it runs anywhere, without
+torch and without the device the model was trained on.  The model keeps what the
+answers derive from its arrays (float64 copies, norms, the fold-in's artist-side
+sums, the name index: ``bundle``), so over 160 K artists an answer is a few
+matrix–vector products and a partial sort, milliseconds each.
 
 Fold-in (research notes §2c): a listener added after training gets the vector and
 bias that minimise the SAME loss the model was trained with — weighted squared
@@ -20,9 +23,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 import numpy as np
-import pandas as pd
 
-from musicrec_gui.core.engine.bundle import TrainedModel
+from musicrec_gui.core.engine.bundle import TrainedModel, artist_gram
 from musicrec_gui.core.engine.dataset import transform_plays
 from musicrec_gui.core.engine.settings import Settings
 from musicrec_gui.core.engine.weights import pair_weights, reg_row_weights
@@ -84,12 +86,10 @@ def find_artists(model: TrainedModel, name: str) -> np.ndarray:
     key = normalize_name(name)
     if not key:
         return np.zeros(0, dtype=np.int64)
-    norms = pd.Series(model.artist_norms, dtype=object)
-    exact = np.flatnonzero((norms == key).to_numpy())
-    if exact.size:
-        return exact[np.argsort(-model.artist_listeners[exact], kind="stable")][:1]
-    inside = np.flatnonzero(norms.str.contains(key, regex=False).to_numpy())
-    return inside[np.argsort(-model.artist_listeners[inside], kind="stable")]
+    exact = model.artist_search.exact(key)
+    if exact is not None:
+        return np.array([exact], dtype=np.int64)
+    return model.artist_search.containing(key)
 
 
 def find_listener(model: TrainedModel, name: str | None) -> int:
@@ -103,12 +103,12 @@ def find_listener(model: TrainedModel, name: str | None) -> int:
         return int(people[0])
     names = np.asarray(model.listener_names, dtype=object)
     exact = np.flatnonzero(names == name)
-    if not exact.size:
-        key = normalize_name(name)
-        exact = np.flatnonzero([normalize_name(str(n)) == key for n in names])
-    if not exact.size:
+    if exact.size:
+        return int(exact[0])
+    row = model.listener_by_norm.get(normalize_name(name))
+    if row is None:
         raise EngineError(f"no listener named {name!r} in this model")
-    return int(exact[0])
+    return int(row)
 
 
 # -- similar artists ----------------------------------------------------------------
@@ -125,11 +125,11 @@ def similar_artists(model: TrainedModel, name: str, n: int = 20, metric: str = "
         return SimilarResult(None, metric, (), tuple(str(model.artist_names[i])
                                                      for i in found[:MAX_CANDIDATES]))
     query = int(found[0])
-    Q = model.artist_emb.astype(np.float64)
+    Q = model.artist_emb64
     scores = Q @ Q[query]
     if metric == "cosine":
-        norms = np.linalg.norm(Q, axis=1)
-        scores = scores / np.maximum(norms * norms[query], 1e-12)
+        lengths = model.artist_lengths
+        scores = scores / np.maximum(lengths * lengths[query], 1e-12)
     scores[model.artist_listeners < min_listeners] = -np.inf
     scores[query] = -np.inf
     order = _top(scores, n)
@@ -152,15 +152,16 @@ class Taste:
 
 def fold_in(artist_emb: np.ndarray, artist_bias: np.ndarray, mu: float, settings: Settings,
             weight_total: float, n_listeners: int, artists: np.ndarray,
-            values: np.ndarray) -> Taste:
+            values: np.ndarray, gram: tuple[np.ndarray, np.ndarray] | None = None) -> Taste:
     """The new listener's (p, b) minimising the training loss with the artist side fixed.
 
-    ``weight_total`` and ``n_listeners`` are the training loss's constants (Σw and N).
+    ``weight_total`` and ``n_listeners`` are the training loss's constants (Σw and N);
+    ``gram`` is ``artist_gram`` of the artist side when already known (a model keeps it).
     """
     artists = np.asarray(artists, dtype=np.int64)
     values = np.asarray(values, dtype=np.float64)
-    Q = artist_emb.astype(np.float64)
-    c = artist_bias.astype(np.float64)
+    Q = np.asarray(artist_emb, dtype=np.float64)
+    c = np.asarray(artist_bias, dtype=np.float64)
     m, k = Q.shape
     X = np.hstack([Q[artists], np.ones((len(artists), 1))])
     w = pair_weights(values, settings.confidence).astype(np.float64)
@@ -172,13 +173,9 @@ def fold_in(artist_emb: np.ndarray, artist_bias: np.ndarray, mu: float, settings
     rhs = X.T @ pull
     if settings.gravity > 0:
         g = settings.gravity * weight_total / (n_listeners * m)
-        a = mu + c
-        gram = np.empty((k + 1, k + 1))
-        gram[:k, :k] = Q.T @ Q
-        gram[:k, k] = gram[k, :k] = Q.sum(0)
-        gram[k, k] = m
-        A += g * gram
-        rhs -= g * np.append(a @ Q, a.sum())
+        everyone, offset = gram if gram is not None else artist_gram(Q, mu + c)
+        A += g * everyone
+        rhs -= g * offset
     theta = np.linalg.solve(A, rhs)
     return Taste(theta[:k], float(theta[k]), A, artists, pull)
 
@@ -186,29 +183,28 @@ def fold_in(artist_emb: np.ndarray, artist_bias: np.ndarray, mu: float, settings
 def fold_in_plays(model: TrainedModel, artists: np.ndarray, plays: np.ndarray) -> Taste:
     """A listener the model has not seen, from their artist indices and raw play counts."""
     values = transform_plays(np.asarray(plays), model.transform, model.value_mean, model.value_std)
-    return fold_in(model.artist_emb, model.artist_bias, model.mu, model.settings,
-                   model.weight_total, model.n_listeners, artists, values)
+    return fold_in(model.artist_emb64, model.artist_bias64, model.mu, model.settings,
+                   model.weight_total, model.n_listeners, artists, values, model.artist_gram)
 
 
 def listener_taste(model: TrainedModel, row: int) -> Taste:
     """A listener of the model: the trained vector and bias, explained by a fold-in over
     their training artists (the trained vector has no such decomposition of its own)."""
     artists, values = model.played(row)
-    explanation = fold_in(model.artist_emb, model.artist_bias, model.mu, model.settings,
-                          model.weight_total, model.n_listeners, artists, values)
+    explanation = fold_in(model.artist_emb64, model.artist_bias64, model.mu, model.settings,
+                          model.weight_total, model.n_listeners, artists, values, model.artist_gram)
     return replace(explanation, vector=model.listener_emb[row].astype(np.float64),
                    bias=float(model.listener_bias[row]))
 
 
 def predicted(model: TrainedModel, taste: Taste) -> np.ndarray:
     """The model's prediction for the listener and every artist (float64, M)."""
-    return (model.mu + taste.bias + model.artist_bias.astype(np.float64)
-            + model.artist_emb.astype(np.float64) @ np.asarray(taste.vector, np.float64))
+    return model.mu + taste.bias + model.artist_bias64 + model.artist_emb64 @ np.asarray(taste.vector, np.float64)
 
 
 def recommend(model: TrainedModel, taste: Taste, n: int = 20, novelty: float = 0.0, because: int = 3,
               allowed: np.ndarray | None = None, nameable: np.ndarray | None = None,
-              leave_out_played: bool = True) -> list[Recommendation]:
+              leave_out_played: bool = True, scores: np.ndarray | None = None) -> list[Recommendation]:
     """The listener's best ``n`` artists among those not in ``taste.artists``, best first.
 
     ``novelty`` > 0 subtracts novelty·log(1 + listeners) from each score (favouring
@@ -216,10 +212,11 @@ def recommend(model: TrainedModel, taste: Taste, n: int = 20, novelty: float = 0
     the rest; ``because`` names that many listened artists per result, among the
     ``nameable`` ones (bool per artist; all when None).  ``leave_out_played=False``
     lets ``allowed`` alone decide, so played artists can come back (rediscovery).
+    ``scores`` is ``predicted(model, taste)`` when the caller has it already (it is not changed).
     """
-    scores = predicted(model, taste)
+    scores = predicted(model, taste) if scores is None else scores.copy()
     if novelty:
-        scores = scores - novelty * np.log1p(model.artist_listeners)
+        scores = scores - novelty * model.log_listeners
     if allowed is not None:
         scores[~np.asarray(allowed, dtype=bool)] = -np.inf
     if leave_out_played:
@@ -267,8 +264,7 @@ class EmbeddingNorms:
 
 def embedding_norms(model: TrainedModel) -> EmbeddingNorms:
     """Artist embedding norm beside listener count (norm grows with popularity)."""
-    return EmbeddingNorms(model.artist_names, np.linalg.norm(model.artist_emb, axis=1),
-                          model.artist_listeners)
+    return EmbeddingNorms(model.artist_names, model.artist_lengths, model.artist_listeners)
 
 
 def _top(scores: np.ndarray, n: int) -> np.ndarray:

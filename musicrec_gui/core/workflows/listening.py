@@ -149,13 +149,10 @@ class Listening:
     """Answers questions about listeners for one model and one store."""
 
     def __init__(self, model: TrainedModel, store: Store) -> None:
+        # Cheap on purpose (it runs when a model becomes active): what the answers need
+        # from the model is derived on first use and kept with the model.
         self.model = model
         self.store = store
-        # Normalised name -> model artist; the most listened one wins a shared name.
-        order = np.argsort(-model.artist_listeners, kind="stable")
-        by_norm = pd.Series(order, index=pd.Index(model.artist_norms[order], dtype=object))
-        self._by_norm = by_norm[~by_norm.index.duplicated()]
-        self._artist_order = np.argsort(model.artist_ids, kind="stable")
         self._profiles: dict[tuple, Profile] = {}
         self._choices: list[ListenerChoice] | None = None
         self._evidence: tuple[str, CoListeningIndex] | None = None   # (store state, index)
@@ -242,8 +239,11 @@ class Listening:
                        explore.fold_in_plays(model, artists, plays), unmatched, in_model=row is not None)
 
     def _model_row(self, stored: library.StoredListener) -> int | None:
-        rows = np.flatnonzero((self.model.listener_ids == stored.id) & (self.model.listener_names == stored.name))
-        return int(rows[0]) if rows.size else None
+        ids = self.model.listener_ids                                   # ascending
+        row = int(np.searchsorted(ids, stored.id))
+        if row < ids.size and ids[row] == stored.id and self.model.listener_names[row] == stored.name:
+            return row
+        return None
 
     def period_profile(self, name: str | None, period: Period) -> Profile:
         """The listener's taste in ``period``: folded in from their kept listens of that period only."""
@@ -275,11 +275,10 @@ class Listening:
     def artist_indices(self, artist_ids: np.ndarray, norms: np.ndarray) -> np.ndarray:
         """The model's index for each store artist (id and normalised name), −1 where unknown."""
         model = self.model
-        sorted_ids = model.artist_ids[self._artist_order]
-        position = np.minimum(np.searchsorted(sorted_ids, artist_ids), sorted_ids.size - 1)
-        candidate = self._artist_order[position]
+        sorted_ids = model.artist_ids                                   # ascending
+        candidate = np.minimum(np.searchsorted(sorted_ids, artist_ids), sorted_ids.size - 1)
         same = (model.artist_ids[candidate] == artist_ids) & (model.artist_norms[candidate] == norms)
-        by_norm = self._by_norm.reindex(pd.Index(norms, dtype=object)).fillna(-1).to_numpy(np.int64)
+        by_norm = model.artist_search.exact_many(norms)
         return np.where(same, candidate, by_norm).astype(np.int64)
 
     def plays_per_artist(self, name: str | None) -> np.ndarray:
@@ -293,15 +292,19 @@ class Listening:
         return out
 
     # -- answers ---------------------------------------------------------------------------------
-    def novelty_for(self, profile: Profile, discovery: float) -> float:
+    def novelty_for(self, profile: Profile, discovery: float, scores: np.ndarray | None = None) -> float:
         """The engine's novelty weight for a discovery setting in [-1, 1] (popular … deep cuts).
 
         Scaled by the listener's own score spread against the spread of log listeners, so
         the setting means the same on any model: at ±1 popularity weighs as much as taste.
+        ``scores`` are the listener's predictions when the caller has them.
         """
-        spread = float(np.std(explore.predicted(self.model, profile.taste)))
-        popularity = float(np.std(np.log1p(self.model.artist_listeners))) or 1.0
-        return float(discovery) * spread / popularity
+        if not discovery:
+            return 0.0
+        if scores is None:
+            scores = explore.predicted(self.model, profile.taste)
+        popularity = float(np.std(self.model.log_listeners)) or 1.0
+        return float(discovery) * float(np.std(scores)) / popularity
 
     def hidden_mask(self, name: str | None) -> np.ndarray:
         """True for the model's artists the listener marked "not for me" (none for a name only the model knows)."""
@@ -329,8 +332,10 @@ class Listening:
         allowed &= self.plays_per_artist(profile.name) <= barely
         if among is not None:
             allowed &= np.asarray(among, dtype=bool)
-        return explore.recommend(self.model, profile.taste, n=n, novelty=self.novelty_for(profile, discovery),
-                                 because=REASONS, allowed=allowed, nameable=~hidden, leave_out_played=False)
+        scores = explore.predicted(self.model, profile.taste)
+        return explore.recommend(self.model, profile.taste, n=n, novelty=self.novelty_for(profile, discovery, scores),
+                                 because=REASONS, allowed=allowed, nameable=~hidden, leave_out_played=False,
+                                 scores=scores)
 
     def rediscover(self, profile: Profile, n: int = DEFAULT_COUNT, months: int = REDISCOVER_MONTHS,
                    discovery: float = 0.0, min_listeners: int = 0, max_listeners: int | None = None,
@@ -358,8 +363,10 @@ class Listening:
         hidden = self.hidden_mask(profile.name)
         allowed = (plays >= min_plays) & (last >= 0) & (last < months_before(now, months))
         allowed &= self._within(min_listeners, max_listeners) & ~hidden
-        found = explore.recommend(self.model, profile.taste, n=n, novelty=self.novelty_for(profile, discovery),
-                                  because=REASONS, allowed=allowed, nameable=~hidden, leave_out_played=False)
+        scores = explore.predicted(self.model, profile.taste)
+        found = explore.recommend(self.model, profile.taste, n=n, novelty=self.novelty_for(profile, discovery, scores),
+                                  because=REASONS, allowed=allowed, nameable=~hidden, leave_out_played=False,
+                                  scores=scores)
         return [Rediscovery(r.artist, r.score, r.listeners, r.because, r.index, int(plays[r.index]),
                             int(last[r.index]), r.because_indices) for r in found]
 
