@@ -85,3 +85,61 @@ def test_embedding_views(bundle):
     xy = pca_2d(bundle.artist_emb)
     assert xy.shape == (bundle.n_artists, 2) and np.isfinite(xy).all()
     assert np.var(xy[:, 0]) >= np.var(xy[:, 1])
+
+
+# -- the fast paths give the answers of the plain float64 formulas ----------------------------
+def reference_top(scores, n, excluded=()):
+    scores = scores.astype(np.float64).copy()
+    scores[list(excluded)] = -np.inf
+    keep = np.flatnonzero(np.isfinite(scores))
+    return keep[np.lexsort((keep, -scores[keep]))][:n], scores
+
+
+@pytest.mark.parametrize("metric", ["dot", "cosine"])
+def test_similar_equals_the_float64_formula(bundle, metric):
+    Q = bundle.artist_emb.astype(np.float64)
+    for query in (0, 7, 23):
+        scores = Q @ Q[query]
+        if metric == "cosine":
+            lengths = np.linalg.norm(Q, axis=1)
+            scores = scores / np.maximum(lengths * lengths[query], 1e-12)
+        want, want_scores = reference_top(scores, 6, [query])
+        got = explore.similar_artists(bundle, str(bundle.artist_names[query]), n=6, metric=metric)
+        assert [r.index for r in got.results] == want.tolist()
+        assert np.allclose([r.score for r in got.results], want_scores[want], rtol=1e-5, atol=1e-6)
+
+
+def test_recommendations_equal_the_float64_formula(bundle):
+    for row in (0, 5, 17):
+        taste = explore.listener_taste(bundle, row)
+        scores = (bundle.mu + taste.bias + bundle.artist_bias.astype(np.float64)
+                  + bundle.artist_emb.astype(np.float64) @ taste.vector)
+        novelty = 0.3
+        want, want_scores = reference_top(scores - novelty * np.log1p(bundle.artist_listeners), 7, taste.artists)
+        got = explore.recommend(bundle, taste, n=7, novelty=novelty)
+        assert [r.index for r in got] == want.tolist()
+        assert np.allclose([r.score for r in got], want_scores[want], rtol=1e-6)
+        assert np.allclose(explore.predicted(bundle, taste), scores, rtol=1e-6)
+
+
+def test_fold_in_with_the_kept_gram_equals_the_direct_solve(bundle):
+    artists, values = bundle.played(3)
+    direct = explore.fold_in(bundle.artist_emb, bundle.artist_bias, bundle.mu, bundle.settings,
+                             bundle.weight_total, bundle.n_listeners, artists, values)
+    kept = explore.fold_in_plays(bundle, artists, np.expm1(values).round())
+    assert np.allclose(direct.vector, kept.vector, rtol=1e-9) and direct.bias == pytest.approx(kept.bias)
+
+
+def test_find_artists_matches_a_plain_scan():
+    from musicrec_gui.core.engine.artist_search import ArtistSearch
+
+    norms = np.array(["björk", "the björk band", "abba", "abba", "björk", "a", "sigur rós", ""], dtype=object)
+    listeners = np.array([5, 9, 2, 7, 8, 1, 3, 0])
+    search = ArtistSearch(norms, listeners)
+    assert search.exact("björk") == 4                 # the most listened of the two
+    assert search.exact("abba") == 3 and search.exact("nobody") is None
+    for key in ("bj", "ö", "rk", "a", "aa", "ós", "abba", "the björk band", "x", "björk bandx"):
+        inside = np.array([i for i, n in enumerate(norms) if key in n], dtype=np.int64)
+        want = inside[np.argsort(-listeners[inside], kind="stable")]
+        assert search.containing(key).tolist() == want.tolist(), key
+    assert search.exact_many(np.array(["abba", "zz", "a"], dtype=object)).tolist() == [3, -1, 5]

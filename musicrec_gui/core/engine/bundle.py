@@ -5,8 +5,8 @@ back to names, what every listener has played, per-artist listener and play
 counts, and the training record (curves, LR-finder curve, evaluation).  This is
 what ``persist`` saves and ``explore`` works on; no torch needed to use it.
 
-What exploring derives from the arrays (float64 copies, norms, the fold-in's
-artist-side sums, the name index) is computed on first use and kept with the
+What exploring derives from the arrays (norms, the fold-in's artist-side sums,
+the name index, float64 biases) is computed on first use and kept with the
 model, so no question pays for it twice: at 160 K artists each is tens of
 milliseconds, and a page asks many questions.
 """
@@ -69,23 +69,18 @@ class TrainedModel:
 
     # -- derived once, on first use (cached_property writes past the frozen dataclass) ------
     @cached_property
-    def artist_emb64(self) -> np.ndarray:
-        """The artist embeddings in float64 (explore's products)."""
-        return self.artist_emb.astype(np.float64)
-
-    @cached_property
     def artist_bias64(self) -> np.ndarray:
         return self.artist_bias.astype(np.float64)
 
     @cached_property
     def artist_lengths(self) -> np.ndarray:
-        """‖q_i‖ of every artist (cosine similarity)."""
-        return np.linalg.norm(self.artist_emb64, axis=1)
+        """‖q_i‖ of every artist (cosine similarity), in float64."""
+        return np.sqrt(np.einsum("ij,ij->i", self.artist_emb, self.artist_emb, dtype=np.float64))
 
     @cached_property
     def artist_gram(self) -> tuple[np.ndarray, np.ndarray]:
         """``artist_gram`` of this model's artists (the same for every listener it folds in)."""
-        return artist_gram(self.artist_emb64, self.mu + self.artist_bias64)
+        return artist_gram(self.artist_emb, self.mu + self.artist_bias64)
 
     @cached_property
     def artist_search(self) -> ArtistSearch:
