@@ -4,7 +4,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from engine_helpers import SPLIT, shared_file, synthetic_frames
 
 

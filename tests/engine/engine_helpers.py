@@ -3,8 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-
-from shared_data import HETREC, SPLIT
+from shared_data import HETREC, SPLIT  # noqa: F401  (re-exported: the engine tests import them from here)
 from shared_data import require_shared as shared_file  # noqa: F401  (the engine tests' name for it)
 
 

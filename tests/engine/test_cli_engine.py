@@ -4,10 +4,9 @@ from __future__ import annotations
 import json
 
 import numpy as np
-import pandas as pd
 import pytest
-
 from engine_helpers import fill_store, synthetic_frames
+
 from musicrec_gui.cli import main
 
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from engine_helpers import synthetic_frames
 
 from musicrec_gui.core.engine.dataset import build_dataset, holdout_mask, load_split
 from musicrec_gui.core.errors import EngineError
-
-from engine_helpers import synthetic_frames
 
 
 def frames(rows, artists=None, listeners=None):

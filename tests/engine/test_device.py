@@ -7,9 +7,9 @@ import pytest
 import torch
 
 from musicrec_gui.core.engine import device as device_module
-from musicrec_gui.core.errors import EngineError
 from musicrec_gui.core.engine.settings import Settings
 from musicrec_gui.core.engine.trainer import Trainer
+from musicrec_gui.core.errors import EngineError
 
 
 def test_auto_prefers_cuda_then_mps_then_cpu(monkeypatch):

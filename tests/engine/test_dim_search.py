@@ -7,8 +7,8 @@ import pytest
 
 from musicrec_gui.core.engine.dim_search import search_dim, size_grid, trial_epochs
 from musicrec_gui.core.engine.events import BatchEvent, DimEvent
-from musicrec_gui.core.errors import EngineError
 from musicrec_gui.core.engine.settings import Settings
+from musicrec_gui.core.errors import EngineError
 from musicrec_gui.core.jobs import StopToken
 
 SETTINGS = Settings(lr=0.05, gravity=1.0, reg_factors=0.1, reg_biases=0.1, threads=1)
@@ -59,9 +59,9 @@ def test_cancel_within_a_size(small_data, monkeypatch):
 
 
 def test_needs_a_validation_part(small_data):
-    from musicrec_gui.core.engine.dataset import Interactions
-
     import dataclasses
+
+    from musicrec_gui.core.engine.dataset import Interactions
 
     no_valid = dataclasses.replace(small_data, valid=Interactions.empty())
     with pytest.raises(EngineError, match="validation"):

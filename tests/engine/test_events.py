@@ -54,6 +54,7 @@ def test_the_joint_token_stops_when_either_side_does():
 
 
 def test_the_events_module_does_not_load_torch():
-    code = "import sys, musicrec_gui.core.engine.events, musicrec_gui.core.engine.dim_search; print('torch' in sys.modules)"
+    code = ("import sys, musicrec_gui.core.engine.events, musicrec_gui.core.engine.dim_search; "
+            "print('torch' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.stdout.strip() == "False", out.stderr

@@ -4,16 +4,17 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from musicrec_gui.core.engine.bundle import TrainedModel
-from musicrec_gui.core.errors import EngineError
 from musicrec_gui.core.engine import explore
+from musicrec_gui.core.engine.bundle import TrainedModel
 from musicrec_gui.core.engine.settings import preset
 from musicrec_gui.core.engine.trainer import Trainer
+from musicrec_gui.core.errors import EngineError
 
 
 @pytest.fixture(scope="module")
 def bundle():
     from engine_helpers import synthetic_frames
+
     from musicrec_gui.core.engine.dataset import build_dataset
 
     data = build_dataset(*synthetic_frames(), valid_share=0.2, seed=3)

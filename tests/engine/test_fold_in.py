@@ -5,8 +5,8 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
-
 from engine_helpers import synthetic_frames
+
 from musicrec_gui.core.engine.dataset import build_dataset
 from musicrec_gui.core.engine.explore import fold_in
 from musicrec_gui.core.engine.model import BiasedPMF

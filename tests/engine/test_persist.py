@@ -6,8 +6,8 @@ import zipfile
 
 import numpy as np
 import pytest
-
 from engine_helpers import synthetic_frames
+
 from musicrec_gui.core.engine import registry
 from musicrec_gui.core.engine.bundle import TrainedModel
 from musicrec_gui.core.engine.dataset import build_dataset

@@ -4,8 +4,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-
 from engine_helpers import HETREC, shared_file
+
 from musicrec_gui.core.engine.evaluation import export_factors, fit_and_evaluate
 from musicrec_gui.core.engine.settings import preset
 

@@ -104,11 +104,11 @@ class TrainedModel:
         lo, hi = self.played_indptr[listener], self.played_indptr[listener + 1]
         return self.played_artists[lo:hi], self.played_values[lo:hi]
 
-    def replace(self, **changes) -> "TrainedModel":
+    def replace(self, **changes) -> TrainedModel:
         return dataclasses.replace(self, **changes)
 
     @classmethod
-    def from_training(cls, trainer, result=None, **extras) -> "TrainedModel":
+    def from_training(cls, trainer, result=None, **extras) -> TrainedModel:
         """Bundle a fitted ``Trainer`` (and its ``TrainResult``) with its dataset's maps."""
         data: Dataset = trainer.data
         model = trainer.model

@@ -16,11 +16,15 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from musicrec_gui.core.errors import EngineError
 from musicrec_gui.core.names import PLACEHOLDER_KEYS, normalize_name
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SAMPLE_STREAM = 7   # the validation sample's random stream, apart from the holdout's (same seed)
 
@@ -37,7 +41,7 @@ class Interactions:
     def __len__(self) -> int:
         return int(self.listener.shape[0])
 
-    def select(self, mask: np.ndarray) -> "Interactions":
+    def select(self, mask: np.ndarray) -> Interactions:
         return Interactions(self.listener[mask], self.artist[mask], self.value[mask], self.plays[mask])
 
     def csr(self, n_listeners: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -48,7 +52,7 @@ class Interactions:
         return indptr, self.artist, self.value
 
     @staticmethod
-    def empty() -> "Interactions":
+    def empty() -> Interactions:
         return Interactions(np.zeros(0, np.int64), np.zeros(0, np.int64),
                             np.zeros(0, np.float32), np.zeros(0, np.int64))
 
@@ -196,11 +200,11 @@ def _filter_counts(listener: np.ndarray, artist: np.ndarray, min_listeners: int,
     return keep
 
 
-def build_dataset(plays: "pd.DataFrame", artists: "pd.DataFrame", listeners: "pd.DataFrame", *,
+def build_dataset(plays: pd.DataFrame, artists: pd.DataFrame, listeners: pd.DataFrame, *,
                   transform: str = "log1p", min_listeners: int = 1, min_artists: int = 1,
                   valid_share: float = 0.1, seed: int = 0) -> Dataset:
     """A Dataset from the store's frames (see the module docstring for their columns)."""
-    import pandas as pd   # here, not at the top: loading a split needs no pandas (−33 MB)
+    import pandas as pd  # here, not at the top: loading a split needs no pandas (−33 MB)
 
     for frame, columns, label in ((plays, ("listener_id", "artist_id", "plays"), "plays"),
                                   (artists, ("artist_id", "name", "norm"), "artists"),
@@ -283,7 +287,7 @@ def file_sha256(path: str | Path) -> str:
 
 
 def load_split(path: str | Path, *, valid_share: float = 0.0, seed: int = 0,
-               transform: str = "log1p", artists: "pd.DataFrame | None" = None) -> BenchSplit:
+               transform: str = "log1p", artists: pd.DataFrame | None = None) -> BenchSplit:
     """The bench split file; ``valid_share > 0`` carves a validation part out of train.
 
     ``artists`` (columns artist_id, name) optionally supplies display names for the
@@ -298,7 +302,7 @@ def load_split(path: str | Path, *, valid_share: float = 0.0, seed: int = 0,
                                           "test_u", "test_i", "test_w")}
         except KeyError as exc:
             raise EngineError(f"{path} is not a bench split file (missing {exc})") from None
-    n_users, n_items = len(arrays["user_ids"]), len(arrays["item_ids"])
+    n_users = len(arrays["user_ids"])
     tu, ti = arrays["train_u"].astype(np.int64), arrays["train_i"].astype(np.int64)
     tw = arrays["train_w"].astype(np.int64)
     held = holdout_mask(tu, n_users, valid_share, seed)

@@ -14,9 +14,9 @@ import math
 from dataclasses import asdict, dataclass
 
 from musicrec_gui.core.engine.dataset import Dataset
-from musicrec_gui.core.errors import EngineError
 from musicrec_gui.core.engine.events import DimEvent
 from musicrec_gui.core.engine.settings import Settings
+from musicrec_gui.core.errors import EngineError
 from musicrec_gui.core.jobs import StopToken, ignore_events
 
 # Sizes tried, as multiples of the size in use: 40 gives the article's 20, 30, 40, 50, 60.

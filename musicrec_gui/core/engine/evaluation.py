@@ -22,6 +22,7 @@ from musicrec_gui.core.engine.settings import Settings
 from musicrec_gui.core.engine.trainer import Trainer, TrainResult
 from musicrec_gui.core.jobs import StopToken, ignore_events
 
+
 @dataclass(frozen=True)
 class Evaluation:
     rmse: float

@@ -88,7 +88,7 @@ def tsne_2d(vectors: np.ndarray, token: StopToken | None = None, report=ignore_e
                 kind, payload = results.get(timeout=poll_seconds)
             except queue.Empty:
                 if not child.is_alive() and results.empty():
-                    raise EngineError(f"t-SNE worker stopped unexpectedly (exit code {child.exitcode})")
+                    raise EngineError(f"t-SNE worker stopped unexpectedly (exit code {child.exitcode})") from None
                 report(Progress("t-SNE", done, total, f"{stage}, {time.monotonic() - start:.0f} s"))
                 continue
             if kind == "progress":

@@ -93,7 +93,7 @@ class Settings:
             if not ok:
                 raise EngineError(f"invalid settings: {message}")
 
-    def replace(self, **changes) -> "Settings":
+    def replace(self, **changes) -> Settings:
         return dataclasses.replace(self, **changes)
 
     def to_dict(self) -> dict:
@@ -106,7 +106,7 @@ class Settings:
         return json.dumps(self.to_dict(), sort_keys=True)
 
     @classmethod
-    def from_dict(cls, data: dict) -> "Settings":
+    def from_dict(cls, data: dict) -> Settings:
         known = {f.name for f in dataclasses.fields(cls)}
         unknown = set(data) - known
         if unknown:
@@ -114,7 +114,7 @@ class Settings:
         return cls(**data)
 
     @classmethod
-    def from_json(cls, text: str) -> "Settings":
+    def from_json(cls, text: str) -> Settings:
         return cls.from_dict(json.loads(text))
 
 

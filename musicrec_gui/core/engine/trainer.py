@@ -24,14 +24,15 @@ import torch
 
 from musicrec_gui.core.engine import metrics
 from musicrec_gui.core.engine.dataset import Dataset, rows_csr, sample_listeners
-from musicrec_gui.core.engine.events import BatchEvent, EpochEvent
 from musicrec_gui.core.engine.device import pick_device, set_threads
+from musicrec_gui.core.engine.events import BatchEvent, EpochEvent
 from musicrec_gui.core.engine.model import BiasedPMF
 from musicrec_gui.core.engine.objective import Objective
 from musicrec_gui.core.engine.optim import SGD, Adam, Optimizer
 from musicrec_gui.core.engine.schedules import lr_factor
 from musicrec_gui.core.engine.settings import Settings
 from musicrec_gui.core.jobs import StopToken, ignore_events
+
 
 @dataclass(frozen=True)
 class TrainResult:
