@@ -7,7 +7,7 @@ torch is only imported by the modules that need it):
 * ``device``      – CUDA → MPS → CPU selection with an override; thread count.
 * ``dataset``     – listener × artist training data from the store's frames or the
                     bench split file; filters, value transform, seeded validation split.
-* ``pairs``       – fast products over a fixed set of (listener, artist) pairs.
+* ``pairs``       – the data term over a fixed set of (listener, artist) pairs, with its gradient.
 * ``model``       – the biased PMF module and the closed-form gravity term.
 * ``objective``   – the training loss (weighted squared error + L2 + gravity) and the
                     closed-form bias initialisation.
@@ -20,6 +20,7 @@ torch is only imported by the modules that need it):
 * ``evaluation``  – fit + evaluate on a split, popularity baseline, factor export.
 * ``bundle``      – a trained model with its index maps, ready to explore offline.
 * ``explore``     – bias ranking, similar artists, recommendations, fold-in.
+* ``artist_search`` – finding a model's artists by name, fast over 160 K names.
 * ``projection``  – 2-D PCA at once, t-SNE as a cancellable job.
 * ``persist``     – save/load without pickle, checksummed.
 * ``registry``    – the saved models in ``paths.models_dir()``, and the active one.

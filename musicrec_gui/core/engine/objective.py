@@ -9,6 +9,15 @@ with w = 1 + confidence·max(value, 0) and ρ_row = (1 + training pairs of the r
 For a full batch this is the MAP objective of PMF divided by W; for mini-batches the
 data term is the batch's weighted mean, so every batch estimates the same loss.
 
+``loss_and_grad`` writes the gradient of the whole loss into each parameter's
+``.grad`` (no autograd: each term's gradient is written out, in ``pairs`` and
+``model``), so a step allocates nothing of the size of the data or of the
+embeddings — at Last.fm 360K size those would be 60–90 MB each, every step.
+
+Every term is per unit of observed weight (W): the data and L2 terms are divided
+by it and gravity is a mean over all N·M pairs, so a listener's or an artist's
+pull from gravity, relative to its own data, stays the same as the data grows.
+
 ``init_biases`` solves for μ and the biases with the embeddings at zero (a few
 alternating closed-form passes of the same loss): without it Adam spends its first
 tens of steps only walking μ from the data mean to where gravity wants it.
