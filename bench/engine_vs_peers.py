@@ -170,6 +170,10 @@ def main(argv=None) -> int:
                    if "peak_rss_mb" in r else "–")
             print(f"| {r['model']} ({r['params'][:48]}) | {fmt(r.get('fit_s'), 3)} | {fmt(r['score_s'], 3)} | "
                   f"{fmt(r.get('rmse'))} | {fmt(r['recall'])} | {fmt(r['ndcg'])} | {fmt(r['coverage'])} | {mem} |")
+    als = next((r for r in peer_rows if r.get("key") == "als_log"), None)
+    if als and als.get("fit_s"):
+        print("\n" + "; ".join(f"{o['preset']} fit ÷ implicit ALS (log1p) fit: {o['fit_s'] / als['fit_s']:.2f}"
+                               for o in ours))
     if args.json:
         Path(args.json).write_text(json.dumps({"setup": env, "ours": ours, "harness": peer_rows}, indent=1))
     return 0
