@@ -1,0 +1,215 @@
+"""A person's year in review: totals, top and new artists, month by month, the listening clock, top tracks.
+
+One widget shows a ``history.YearInReview`` (the core computes it) and the
+same widget renders the picture a person exports (``review_image``): painted
+parts only (bar lists, month rows, the clock), no plots, so it draws the same
+on screen and in a file, in the palette in use.  Names are plain text, cut
+with "…" where they do not fit and whole on hover.
+"""
+from __future__ import annotations
+
+import calendar
+
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QImage, QPainter, QPalette
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QToolTip, QVBoxLayout, QWidget
+
+from musicrec_gui.core.history import YearInReview
+from musicrec_gui.core.periods import month_name
+from musicrec_gui.core.text import count_text, display_name
+from musicrec_gui.ui.widgets.bar_list import BarList
+from musicrec_gui.ui.widgets.listening_clock import ListeningClock
+from musicrec_gui.ui.widgets.text import scaled_font, secondary
+
+EXPORT_WIDTH_CHARS = 160     # the exported picture's width, in average characters of the font
+
+
+class MonthRows(QWidget):
+    """Twelve rows: the month, a bar of its listens with the number, and its top artists."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._months: list[tuple[str, int, str]] = []     # ("2019-03", listens, "A, B, C")
+        self.setMouseTracking(True)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+
+    def set_months(self, months: list[tuple[str, int, str]]) -> None:
+        self._months = list(months)
+        self.updateGeometry()
+        self.update()
+
+    def months(self) -> list[tuple[str, int, str]]:
+        return list(self._months)
+
+    def _row_height(self) -> int:
+        return round(self.fontMetrics().height() * 1.4)
+
+    def sizeHint(self) -> QSize:
+        return QSize(self.fontMetrics().averageCharWidth() * 60, max(12, len(self._months)) * self._row_height())
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(self.fontMetrics().averageCharWidth() * 30, self.sizeHint().height())
+
+    def paintEvent(self, event) -> None:
+        if not self._months:
+            return
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        palette, metrics = self.palette(), self.fontMetrics()
+        air = metrics.averageCharWidth()
+        row = self._row_height()
+        month_width = max(metrics.horizontalAdvance(calendar.month_abbr[m]) for m in range(1, 13)) + air
+        value_width = metrics.horizontalAdvance(f"{max(v for _, v, _ in self._months):,}") + air
+        bar_space = max(1.0, self.width() * 0.3)
+        names_left = month_width + bar_space + value_width + air
+        most = max(1, max(v for _, v, _ in self._months))
+        text = palette.color(QPalette.ColorRole.WindowText)
+        for number, (month, listens, names) in enumerate(self._months):
+            y = number * row
+            painter.setPen(text)
+            painter.drawText(QRectF(0, y, month_width, row), Qt.AlignmentFlag.AlignVCenter,
+                             calendar.month_abbr[int(month[5:7])])
+            length = bar_space * listens / most
+            if listens:
+                painter.setPen(Qt.PenStyle.NoPen)
+                painter.setBrush(palette.color(QPalette.ColorRole.Highlight))
+                painter.drawRoundedRect(QRectF(month_width, y + row * 0.2, max(2.0, length), row * 0.6), 2, 2)
+            painter.setPen(text)
+            painter.drawText(QRectF(month_width + length + air / 2, y, value_width, row),
+                             Qt.AlignmentFlag.AlignVCenter, f"{listens:,}")
+            shown = metrics.elidedText(names, Qt.TextElideMode.ElideRight, int(self.width() - names_left))
+            painter.drawText(QRectF(names_left, y, self.width() - names_left, row), Qt.AlignmentFlag.AlignVCenter,
+                             shown)
+
+    def mouseMoveEvent(self, event) -> None:
+        number = int(event.position().y() // self._row_height())
+        if 0 <= number < len(self._months):
+            month, listens, names = self._months[number]
+            year, index = int(month[:4]), int(month[5:7])
+            tip = f"{calendar.month_name[index]} {year}: {count_text(listens, 'listen')}"
+            QToolTip.showText(event.globalPosition().toPoint(), tip + (f"\nmost played: {names}" if names else ""),
+                              self)
+        else:
+            QToolTip.hideText()
+
+
+class _Stat(QFrame):
+    """A big number over its caption."""
+
+    def __init__(self, caption: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.value = QLabel("–", alignment=Qt.AlignmentFlag.AlignCenter)
+        self.value.setFont(scaled_font(self.value, 1.5, bold=True))
+        self.caption = secondary(QLabel(caption, alignment=Qt.AlignmentFlag.AlignCenter))
+        column = QVBoxLayout(self)
+        column.addWidget(self.value)
+        column.addWidget(self.caption)
+
+
+class YearReviewView(QWidget):
+    """``set_review(review, first_person)``; ``review`` None shows nothing (an empty state elsewhere)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.review: YearInReview | None = None
+        self.title = QLabel()
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
+        self.title.setFont(scaled_font(self.title, 1.6, bold=True))
+        self.stats = {key: _Stat(caption) for key, caption in
+                      (("listens", "listens"), ("artists", "artists"), ("new", "new artists"), ("hours", "hours"))}
+        self.top_artists, self.new_artists, self.top_tracks = BarList(), BarList(), BarList()
+        for bars in (self.top_artists, self.new_artists, self.top_tracks):
+            bars.empty_text = "None this year"
+        self.months = MonthRows()
+        self.clock = ListeningClock()
+        self.clock_note = secondary(QLabel(wordWrap=True))
+        self.clock_note.setTextFormat(Qt.TextFormat.PlainText)
+        clock_box = QWidget()
+        clock_column = QVBoxLayout(clock_box)
+        clock_column.setContentsMargins(0, 0, 0, 0)
+        clock_column.addWidget(self.clock)
+        clock_column.addWidget(self.clock_note)
+        self.footnote = secondary(QLabel(wordWrap=True))
+        self.footnote.setTextFormat(Qt.TextFormat.PlainText)
+        stats = QHBoxLayout()
+        for stat in self.stats.values():
+            stats.addWidget(stat)
+        grid = QGridLayout()
+        grid.setVerticalSpacing(self.fontMetrics().height() // 3)
+        grid.setHorizontalSpacing(self.fontMetrics().averageCharWidth() * 3)
+        self.captions: dict[str, QLabel] = {}
+        for row, column, key, caption, widget in ((0, 0, "top", "Top artists", self.top_artists),
+                                                  (0, 1, "new", "New to you this year", self.new_artists),
+                                                  (2, 0, "months", "Month by month", self.months),
+                                                  (2, 1, "clock", "Listening clock", clock_box),
+                                                  (4, 0, "tracks", "Top tracks", self.top_tracks)):
+            label = QLabel(caption)
+            label.setFont(scaled_font(label, 1.0, bold=True))
+            self.captions[key] = label
+            grid.addWidget(label, row, column)
+            if key == "clock":   # its natural height, at the top beside the taller month rows
+                grid.addWidget(widget, row + 1, column, Qt.AlignmentFlag.AlignTop)
+            else:
+                grid.addWidget(widget, row + 1, column, 1, 2 if key == "tracks" else 1)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addLayout(stats)
+        layout.addLayout(grid)
+        layout.addWidget(self.footnote)
+        layout.addStretch()
+
+    def set_review(self, review: YearInReview | None, first_person: bool = True) -> None:
+        self.review = review
+        if review is None:
+            return
+        who = "you" if first_person else display_name(review.person)
+        self.title.setText(f"{review.year} for {who}")
+        self.stats["listens"].value.setText(f"{review.listens:,}")
+        self.stats["artists"].value.setText(f"{review.artists:,}")
+        self.stats["new"].value.setText(f"{review.new_artists:,}")
+        self.stats["hours"].value.setText("–" if review.hours is None else f"{review.hours:,.0f}")
+        self.top_artists.set_items([(display_name(a.artist), a.plays) for a in review.top_artists])
+        self.new_artists.set_items([(display_name(a.artist), a.plays) for a in review.top_new_artists])
+        self.top_tracks.set_items([(f"{display_name(track)} – {display_name(artist)}", plays)
+                                   for track, artist, plays in review.top_tracks])
+        self.months.set_months([(m.month, m.listens, ", ".join(display_name(a.artist) for a in m.top_artists))
+                                for m in review.months])
+        self.clock.set_clock(review.clock)
+        self.clock_note.setText(self.clock.summary())
+        self.captions["clock"].setText("Listening clock (" + ("local time" if review.local_clock else "UTC") + ")")
+        self.footnote.setText(_footnote(review))
+
+
+def _footnote(review: YearInReview) -> str:
+    notes = []
+    if review.hours is None:
+        notes.append("Hours are unknown: this export does not say how long each play lasted.")
+    begins = review.history_begins
+    if begins is not None and month_name(begins).endswith(str(review.year)):
+        notes.append(f"The listening history begins in {month_name(begins)}, so every artist played this year "
+                     "counts as new.")
+    return " ".join(notes)
+
+
+def review_image(review: YearInReview, first_person: bool, palette: QPalette | None = None) -> QImage:
+    """The year in review as a picture (for "Export PNG"), at a fixed width whatever the window's size.
+
+    Built and drawn on the GUI thread (widgets); saving the image can happen elsewhere."""
+    view = YearReviewView()
+    if palette is not None:
+        view.setPalette(palette)
+    view.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
+    view.set_review(review, first_person)
+    view.setAutoFillBackground(True)
+    width = view.fontMetrics().averageCharWidth() * EXPORT_WIDTH_CHARS
+    view.show()
+    view.resize(width, view.layout().heightForWidth(width) if view.layout().hasHeightForWidth()
+                else view.sizeHint().height())
+    view.layout().activate()
+    image = view.grab().toImage()
+    view.close()
+    view.deleteLater()
+    return image
