@@ -137,6 +137,10 @@ def test_the_new_pages_fit_the_window(qtbot, listener_window, size):
         settle(listener_window)
         assert listener_window.width() == size[0], f"{key} forces the window wider"
         assert listener_window.height() == size[1], f"{key} forces the window taller"
+    # The year in review fits its part of the page: one column when narrow, nothing to scroll sideways.
+    years = listener_window.years
+    assert years.view.columns == (2 if size[0] >= 1200 else 1)
+    assert not years.scroller.horizontalScrollBar().isVisible()
 
 
 def test_the_screenshots_show_the_new_views(qtbot, listener_window, tmp_path):

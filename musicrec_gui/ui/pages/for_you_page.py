@@ -408,7 +408,7 @@ class ForYouPage(ExplorePage):
         lane = self.lane()
         self.taste_box.setVisible(lane != PERIOD)
         self._picked = None
-        self._row_picked(NOW if lane == PERIOD else lane)
+        self._row_picked(THEN if lane == PERIOD else lane)
         if self.listening is None or lane not in self._stale_lanes:
             return
         self._stale_lanes.discard(lane)
@@ -683,7 +683,8 @@ class ForYouPage(ExplorePage):
         visible = shown.table.model.frame.iloc[shown.table.model.view]
         picks = [shown.picks[int(i)] for i in visible["index"]] if "index" in visible else []
         listening, title = self.listening, self.playlist_title()
-        self.compute("playlist", lambda: write_playlist(path, listening.playlist(title, picks)),
+        # One computation per file: a second export never makes the first one stale.
+        self.compute(f"playlist:{path}", lambda: write_playlist(path, listening.playlist(title, picks)),
                      lambda written: self.context.notice.emit(
                          f"Saved a playlist of {count_text(len(picks), 'artist')} to {written}."),
                      lambda exc: self.context.error.emit(sentence(str(exc))))
@@ -739,11 +740,15 @@ def _default_year(years: list[history.YearSummary]) -> int | None:
 
 def _fit_reasons(table: ResultsTable, columns: list) -> None:
     # The reasons are the longest text: they take the spare width (cut off with the full text on
-    # hover), so the artist names keep theirs.
+    # hover), so the artist names keep theirs.  Two lists side by side are too narrow for that:
+    # there the names and the reasons share the width.
     header = table.table.horizontalHeader()
     artist, because = 1, len(columns) - 1
-    header.setSectionResizeMode(artist, QHeaderView.ResizeMode.Interactive)
-    table.table.resizeColumnToContents(artist)
+    if columns in (THEN_COLUMNS, NOW_COLUMNS):
+        header.setSectionResizeMode(artist, QHeaderView.ResizeMode.Stretch)
+    else:
+        header.setSectionResizeMode(artist, QHeaderView.ResizeMode.Interactive)
+        table.table.resizeColumnToContents(artist)
     header.setSectionResizeMode(because, QHeaderView.ResizeMode.Stretch)
 
 

@@ -83,7 +83,7 @@ class YearsPage(QWidget):
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.table)
         splitter.addWidget(self.scroller)
-        splitter.setSizes([1100, 2200])
+        splitter.setSizes([1300, 2000])
         splitter.setChildrenCollapsible(False)
 
         layout = QVBoxLayout(self)
@@ -189,7 +189,7 @@ class YearsPage(QWidget):
                 raise OSError(f"Could not write {path}: check that the folder exists and can be written to.")
             return str(path)
 
-        self._compute("export", save, lambda written: self.context.notice.emit(
+        self._compute(f"export:{path}", save, lambda written: self.context.notice.emit(
             f"Saved {review.year} in review to {written}."), lambda exc: self.context.error.emit(str(exc)))
 
     def choose_png_file(self) -> None:

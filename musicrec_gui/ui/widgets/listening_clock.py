@@ -97,7 +97,7 @@ class ListeningClock(QWidget):
             return "No dated listens."
         day, hour, count = found
         return (f"Busiest: {day}s {hour:02d}:00–{hour:02d}:59 ({count_text(count, 'listen')}). "
-                "Darker cells: more listens.")
+                "The stronger the colour, the more listens.")
 
     def cell_at(self, x: float, y: float) -> tuple[int, int] | None:
         grid = self._grid()

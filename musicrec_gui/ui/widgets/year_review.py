@@ -12,7 +12,7 @@ import calendar
 
 from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QImage, QPainter, QPalette
-from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QToolTip, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QSizePolicy, QToolTip, QVBoxLayout, QWidget
 
 from musicrec_gui.core.history import YearInReview
 from musicrec_gui.core.periods import month_name
@@ -22,6 +22,7 @@ from musicrec_gui.ui.widgets.listening_clock import ListeningClock
 from musicrec_gui.ui.widgets.text import scaled_font, secondary
 
 EXPORT_WIDTH_CHARS = 160     # the exported picture's width, in average characters of the font
+WIDE_CHARS = 90              # from this width on, two columns
 
 
 class MonthRows(QWidget):
@@ -60,7 +61,7 @@ class MonthRows(QWidget):
         row = self._row_height()
         month_width = max(metrics.horizontalAdvance(calendar.month_abbr[m]) for m in range(1, 13)) + air
         value_width = metrics.horizontalAdvance(f"{max(v for _, v, _ in self._months):,}") + air
-        bar_space = max(1.0, self.width() * 0.3)
+        bar_space = max(1.0, self.width() * 0.22)
         names_left = month_width + bar_space + value_width + air
         most = max(1, max(v for _, v, _ in self._months))
         text = palette.color(QPalette.ColorRole.WindowText)
@@ -132,34 +133,57 @@ class YearReviewView(QWidget):
         clock_column.addWidget(self.clock_note)
         self.footnote = secondary(QLabel(wordWrap=True))
         self.footnote.setTextFormat(Qt.TextFormat.PlainText)
-        stats = QHBoxLayout()
-        for stat in self.stats.values():
-            stats.addWidget(stat)
-        grid = QGridLayout()
-        grid.setVerticalSpacing(self.fontMetrics().height() // 3)
-        grid.setHorizontalSpacing(self.fontMetrics().averageCharWidth() * 3)
+        self.stats_grid = QGridLayout()
+        self.grid = QGridLayout()
+        self.grid.setVerticalSpacing(self.fontMetrics().height() // 3)
+        self.grid.setHorizontalSpacing(self.fontMetrics().averageCharWidth() * 3)
         self.captions: dict[str, QLabel] = {}
-        for row, column, key, caption, widget in ((0, 0, "top", "Top artists", self.top_artists),
-                                                  (0, 1, "new", "New to you this year", self.new_artists),
-                                                  (2, 0, "months", "Month by month", self.months),
-                                                  (2, 1, "clock", "Listening clock", clock_box),
-                                                  (4, 0, "tracks", "Top tracks", self.top_tracks)):
+        self._parts: list[tuple[QLabel, QWidget]] = []     # (caption, what it names), in reading order
+        for key, caption, widget in (("top", "Top artists", self.top_artists),
+                                     ("new", "New to you this year", self.new_artists),
+                                     ("months", "Month by month", self.months),
+                                     ("clock", "Listening clock", clock_box),
+                                     ("tracks", "Top tracks", self.top_tracks)):
             label = QLabel(caption)
             label.setFont(scaled_font(label, 1.0, bold=True))
             self.captions[key] = label
-            grid.addWidget(label, row, column)
-            if key == "clock":   # its natural height, at the top beside the taller month rows
-                grid.addWidget(widget, row + 1, column, Qt.AlignmentFlag.AlignTop)
-            else:
-                grid.addWidget(widget, row + 1, column, 1, 2 if key == "tracks" else 1)
-        grid.setColumnStretch(0, 1)
-        grid.setColumnStretch(1, 1)
+            self._parts.append((label, widget))
+        self.columns = 0
+        self._arrange(2)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
-        layout.addLayout(stats)
-        layout.addLayout(grid)
+        layout.addLayout(self.stats_grid)
+        layout.addLayout(self.grid)
         layout.addWidget(self.footnote)
         layout.addStretch()
+
+    def _arrange(self, columns: int) -> None:
+        """Two columns side by side (top and new artists, months and the clock), or one below the
+        other when the view is narrow; the numbers in one row of four, or two rows of two."""
+        if columns == self.columns:
+            return
+        self.columns = columns
+        for number, stat in enumerate(self.stats.values()):
+            self.stats_grid.removeWidget(stat)
+            per_row = 4 if columns == 2 else 2
+            self.stats_grid.addWidget(stat, number // per_row, number % per_row)
+        for label, widget in self._parts:
+            self.grid.removeWidget(label)
+            self.grid.removeWidget(widget)
+        for number, (label, widget) in enumerate(self._parts):
+            wide = columns == 2 and number == len(self._parts) - 1      # top tracks: the whole width
+            row, column = ((number // 2) * 2, number % 2) if columns == 2 else (number * 2, 0)
+            self.grid.addWidget(label, row, column)
+            if widget is self._parts[3][1]:     # the clock: its natural height, at the top
+                self.grid.addWidget(widget, row + 1, column, Qt.AlignmentFlag.AlignTop)
+            else:
+                self.grid.addWidget(widget, row + 1, column, 1, 2 if wide else 1)
+        self.grid.setColumnStretch(0, 1)
+        self.grid.setColumnStretch(1, 1 if columns == 2 else 0)
+
+    def resizeEvent(self, event) -> None:
+        self._arrange(2 if event.size().width() >= self.fontMetrics().averageCharWidth() * WIDE_CHARS else 1)
+        super().resizeEvent(event)
 
     def set_review(self, review: YearInReview | None, first_person: bool = True) -> None:
         self.review = review
