@@ -152,3 +152,40 @@ def test_the_screenshots_show_the_new_views(qtbot, listener_window, tmp_path):
         assert name in written and not QImage(str(written[name])).isNull(), name
     assert QImage(str(written["compare.png"])).size() == QImage(str(written["for-you.png"])).size()
     assert preferences.hidden_artists(listener_window.store, "you") == []   # the pictures change nothing
+
+
+def test_the_exported_picture_is_two_columns_with_no_empty_space(qtbot, listener_window):
+    from musicrec_gui.ui.widgets.year_review import YearReviewView, review_image
+
+    review = history.year_in_review(listener_window.store, "you", 2019)
+    image = review_image(review, True)
+    one_column, two_columns = YearReviewView(), YearReviewView()
+    qtbot.addWidget(one_column)
+    qtbot.addWidget(two_columns)
+    for view, columns in ((one_column, 1), (two_columns, 2)):
+        view.set_review(review)
+        view._arrange(columns)
+        view.layout().activate()
+    assert image.height() == two_columns.sizeHint().height() < one_column.sizeHint().height()
+
+
+def test_names_are_shown_as_plain_text(qtbot, listener_window, tmp_path):
+    from listener.listener_helpers import FRIEND, write_spotify
+
+    from musicrec_gui.core import importer
+
+    hostile = "<b>Bold</b> & co"
+    export = write_spotify(tmp_path / "h" / "StreamingHistory_music_0.json", FRIEND)
+    assert not [r.error for r in importer.import_paths(listener_window.store, [export], person=hostile) if r.error]
+    listener_window.context.store_changed.emit()
+    compare_view = page(listener_window, "compare")
+    compare_view.set_people("you", hostile)
+    settle(listener_window)
+    assert compare_view.sentence.textFormat() == Qt.TextFormat.PlainText
+    assert compare_view.sentence.text().startswith(f"you and {hostile} have")
+    assert compare_view.titles[compare_page.FOR_A].full_text() == f"For you, from {hostile}'s favourites"
+    years = _years_page(listener_window)
+    years.person_picker.set_person(hostile)
+    settle(listener_window)
+    assert years.view.title.text() == f"2023 for {hostile}"
+    assert years.view.title.textFormat() == Qt.TextFormat.PlainText

@@ -181,8 +181,12 @@ class YearReviewView(QWidget):
         self.grid.setColumnStretch(0, 1)
         self.grid.setColumnStretch(1, 1 if columns == 2 else 0)
 
+    def arrange_for(self, width: int) -> None:
+        """The arrangement that suits ``width`` pixels."""
+        self._arrange(2 if width >= self.fontMetrics().averageCharWidth() * WIDE_CHARS else 1)
+
     def resizeEvent(self, event) -> None:
-        self._arrange(2 if event.size().width() >= self.fontMetrics().averageCharWidth() * WIDE_CHARS else 1)
+        self.arrange_for(event.size().width())
         super().resizeEvent(event)
 
     def set_review(self, review: YearInReview | None, first_person: bool = True) -> None:
@@ -229,9 +233,11 @@ def review_image(review: YearInReview, first_person: bool, palette: QPalette | N
     view.set_review(review, first_person)
     view.setAutoFillBackground(True)
     width = view.fontMetrics().averageCharWidth() * EXPORT_WIDTH_CHARS
+    view.resize(width, view.fontMetrics().height())
     view.show()
-    view.resize(width, view.layout().heightForWidth(width) if view.layout().hasHeightForWidth()
-                else view.sizeHint().height())
+    view.arrange_for(width)            # before measuring: one column would be twice as tall
+    view.layout().activate()
+    view.resize(width, view.sizeHint().height())
     view.layout().activate()
     image = view.grab().toImage()
     view.close()
