@@ -73,3 +73,20 @@ def test_the_similar_page_marks_what_the_picked_person_listens_to(qtbot, listene
     assert "friend: 10 plays" in similar.title_text()
     menu = similar.artist_menu(similar.table.model.row(0))
     assert "Not for friend" in [a.text() for a in menu.actions()]
+
+
+def test_the_menu_key_opens_the_menu_of_the_current_row(qtbot, listener_window):
+    from PySide6.QtGui import QContextMenuEvent
+    from PySide6.QtWidgets import QApplication
+
+    artists = page(listener_window, "artists")
+    view = artists.table.table
+    view.setCurrentIndex(artists.table.model.index(3, 1))
+    asked = []
+    artists.table.row_menu_requested.connect(lambda row, where: asked.append(row["artist"]))
+    # Qt places a keyboard context menu near the top left corner, over the first row.
+    corner = QPoint(5, 5)
+    QApplication.sendEvent(view.viewport(), QContextMenuEvent(QContextMenuEvent.Reason.Keyboard, corner,
+                                                              view.viewport().mapToGlobal(corner)))
+    assert asked == [artists.table.current_frame()["artist"].iloc[3]]
+    artists.last_menu.close()
