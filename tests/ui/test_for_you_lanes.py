@@ -239,6 +239,26 @@ def test_the_count_waits_for_a_running_job(qtbot, listener_window):
     assert "% of" in for_you.why.evidence_text()[0]
 
 
+def test_no_count_for_a_model_no_longer_in_use(qtbot, listener_window):
+    from musicrec_gui.core.engine import registry
+
+    release = threading.Event()
+    started = []
+    listener_window.runner.start("Busy", lambda token, report: release.wait(30))
+    listener_window.runner.started.connect(lambda job: started.append(job.name))
+    listener_window.show_page("for_you")
+    for_you = listener_window.pages["for_you"].ensure_page()
+    qtbot.waitUntil(lambda: for_you.evidence.state == fetching.WAITING)
+    listener_window.show_page("library")
+    listener_window.models.set_model(registry.load(None))     # another model comes while For you is hidden
+    release.set()
+    settle(listener_window)
+    assert started == []                                         # the old model's evidence is not counted
+    listener_window.show_page("for_you")
+    settle(listener_window)
+    assert started == [fetching.JOB_NAME] and listener_window.models.listening.evidence_ready()
+
+
 def test_the_list_exports_as_jspf_and_xspf_playlists(qtbot, listener_window, tmp_path):
     for_you = page(listener_window, "for_you")
     for_you.table.filter_field.setText("rock")          # what the filter shows is what goes out

@@ -11,6 +11,7 @@ cancels the count is not asked again until they press "Count evidence".
 """
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
@@ -37,7 +38,7 @@ class EvidenceFetcher(QObject):
         self.context = page.context
         self.state = ""
         self._wanted: dict[str, tuple] = {}       # what -> the latest request
-        self._declined: set[int] = set()          # id() of the listenings whose count was cancelled
+        self._declined: weakref.WeakSet = weakref.WeakSet()   # the listenings whose count was cancelled
         self._building = None                     # the listening whose index a job builds
         self.context.runner.finished.connect(self._job_ended)
 
@@ -77,7 +78,9 @@ class EvidenceFetcher(QObject):
     def _build(self, listening) -> None:
         if self._building is listening:
             return                                    # its job runs; its end asks again
-        if id(listening) in self._declined:
+        if listening is not self.context.models.listening:
+            return                                    # a model no longer in use: not worth a count
+        if listening in self._declined:
             self._set_state(DECLINED)
             return
         if self.context.runner.busy:
@@ -90,7 +93,7 @@ class EvidenceFetcher(QObject):
         self._building = listening
         self._set_state(COUNTING)
         job.succeeded.connect(lambda _index: self._ask_again())
-        job.cancelled.connect(lambda: self._declined.add(id(listening)))
+        job.cancelled.connect(lambda: self._declined.add(listening))
         job.cancelled.connect(lambda: self._set_state(DECLINED))
         job.failed.connect(lambda _failure: self._set_state(FAILED))
 
