@@ -66,12 +66,13 @@ def test_both_lanes_keep_the_discovery_slider_and_the_listener_count_range(qtbot
     for_you = page(listener_window, "for_you")
     for_you.set_lane("rediscover")
     settle(listener_window)
-    everyone = for_you.rediscover_table.current_frame()
-    cut = int(np.median(everyone["listeners"]))
+    listeners = listener_window.models.model.artist_listeners
+    everyone = for_you.rediscover_table.model.frame
+    cut = int(np.median(listeners[everyone["index"]]))
     for_you.max_listeners.setValue(cut)
     settle(listener_window)
-    fewer = for_you.rediscover_table.current_frame()
-    assert 0 < len(fewer) < len(everyone) and (fewer["listeners"] <= cut).all()
+    fewer = for_you.rediscover_table.model.frame
+    assert 0 < len(fewer) < len(everyone) and (listeners[fewer["index"]] <= cut).all()
     for_you.set_lane("explore")
     settle(listener_window)
     assert (for_you.table.current_frame()["listeners"] <= cut).all()   # the other lane follows when shown

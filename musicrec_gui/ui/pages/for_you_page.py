@@ -63,9 +63,10 @@ CHANGED_NOTE = "This listening changed since the model was trained; retraining w
 BECAUSE = ("because", "Because you listen to", "text")
 COLUMNS = [("rank", "#", "int"), ("artist", "Artist", "text"), ("score", "Score", "float"),
            ("listeners", "Listeners", "int"), BECAUSE]
-# Ranked as the model expects (the rank says it); the person's own plays say why they are here.
+# Ranked as the model expects (the rank says it); the person's own plays say why they are here (their
+# listener counts, less telling for artists the person knows, are under "Why this artist").
 REDISCOVER_COLUMNS = [("rank", "#", "int"), ("artist", "Artist", "text"), ("plays", "Your plays", "int"),
-                      ("last", "Last played", "text"), ("listeners", "Listeners", "int"), BECAUSE]
+                      ("last", "Last played", "text"), BECAUSE]
 # Two lists side by side: each says which of its artists the other list has too.
 THEN_COLUMNS = [("rank", "#", "int"), ("artist", "Artist", "text"), ("both", "Also today", "bool"), BECAUSE]
 NOW_COLUMNS = [("rank", "#", "int"), ("artist", "Artist", "text"), ("both", "Also then", "bool"), BECAUSE]
