@@ -30,6 +30,7 @@ from musicrec_gui.ui.jobs import Job, JobFailure, JobRunner
 from musicrec_gui.ui.log import LogDialog, install_excepthook, log_buffer
 from musicrec_gui.ui.model_state import ModelGate, with_listening
 from musicrec_gui.ui.pages.artists_page import ArtistsPage
+from musicrec_gui.ui.pages.compare_page import ComparePage
 from musicrec_gui.ui.pages.for_you_page import ForYouPage
 from musicrec_gui.ui.pages.library_page import LibraryPage
 from musicrec_gui.ui.pages.map_page import MapPage
@@ -37,6 +38,7 @@ from musicrec_gui.ui.pages.needs_model_page import NeedsModelPage
 from musicrec_gui.ui.pages.similar_page import SimilarPage
 from musicrec_gui.ui.pages.train_page import TrainPage
 from musicrec_gui.ui.pages.welcome_page import WelcomePage
+from musicrec_gui.ui.pages.years_page import YearsPage
 from musicrec_gui.ui.settings import Settings
 from musicrec_gui.ui.widgets.banner import MessageBanner
 from musicrec_gui.ui.widgets.job_status import JobStatus
@@ -44,10 +46,12 @@ from musicrec_gui.ui.widgets.text import restyle_secondary, wrap_tooltips
 
 # Sidebar entries: key, title, icon.  Ctrl+1… follow this order.
 PAGES = (("library", "Library", "library"), ("train", "Train", "train"), ("artists", "Artists", "artists"),
-         ("similar", "Similar", "similar"), ("for_you", "For you", "for_you"), ("map", "Map", "map"))
+         ("similar", "Similar", "similar"), ("for_you", "For you", "for_you"), ("map", "Map", "map"),
+         ("years", "Your years", "years"), ("compare", "Compare", "compare"))
 
 # The pages that show a trained model: key → factory(context) returning a widget with set_model().
-EXPLORE_PAGES: dict = {"artists": ArtistsPage, "similar": SimilarPage, "for_you": ForYouPage, "map": MapPage}
+EXPLORE_PAGES: dict = {"artists": ArtistsPage, "similar": SimilarPage, "for_you": ForYouPage, "map": MapPage,
+                       "compare": ComparePage}
 
 NEEDS_MODEL = {
     "artists": "The artists the model rates highest overall — its artist biases, a popularity-like ranking.",
@@ -56,6 +60,8 @@ NEEDS_MODEL = {
     "for_you": "Artists you have not heard yet that the model expects to suit you, with the reason "
                "for each.",
     "map": "A map of the artist embeddings (PCA at once, t-SNE on request) with hover labels.",
+    "compare": "Two people side by side: how alike their tastes are, the artists both love, and what each "
+               "would probably like from the other's favourites.",
 }
 
 
@@ -123,7 +129,9 @@ class MainWindow(QMainWindow):
         self.library.undo_confirmed.connect(self.undo)
         self.library.report_requested.connect(self.imports.show_source_report)
         self.train = TrainPage(self.context)
-        self.pages: dict[str, QWidget] = {"welcome": self.welcome, "library": self.library, "train": self.train}
+        self.years = YearsPage(self.context)
+        self.pages: dict[str, QWidget] = {"welcome": self.welcome, "library": self.library, "train": self.train,
+                                          "years": self.years}
         for key, title, icon_name in PAGES:
             if key in NEEDS_MODEL:
                 placeholder = NeedsModelPage(title, icon_name, NEEDS_MODEL[key])
@@ -194,7 +202,7 @@ class MainWindow(QMainWindow):
 
     # -- pages ---------------------------------------------------------------------
     def show_page(self, key: str) -> None:
-        """Go to a sidebar entry ("library", "train", "artists", "similar", "for_you", "map")."""
+        """Go to a sidebar entry ("library", "train", "artists", "similar", "for_you", "map", "years", "compare")."""
         row = next(i for i, (k, _, _) in enumerate(PAGES) if k == key)
         if self.sidebar.currentRow() == row:
             self._sidebar_changed(row)

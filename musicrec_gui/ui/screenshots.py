@@ -1,13 +1,17 @@
 """``musicrec-gui --screenshots DIR [--size 1200x780]``: render every page to PNG with whatever the store holds.
 
 For looking at the app without a display (and for documentation). Written:
-welcome.png, library.png, import-report.png, train.png, and with a trained
-model (the active saved one is loaded at start-up) artists.png, similar.png,
-for-you.png, map.png and train-saved-models.png (and train-learning-rate.png
-when the model was trained after a learning-rate sweep) — or needs-model.png
-without one.  With data to train on, train-running.png catches a short training run
-half-way (curves growing, Stop enabled); that run is cancelled, so nothing is
-saved and the model in use stays.
+welcome.png, library.png, import-report.png, train.png, years.png (and
+year-in-review.png, the picture "Export PNG" writes, when the first person has
+dated listens), and with a trained model (the active saved one is loaded at
+start-up) artists.png, similar.png, for-you.png (the first artist picked, its
+evidence counted), for-you-rediscover.png, for-you-then-and-now.png,
+hidden-artists.png, compare.png (with two people or more), map.png and
+train-saved-models.png (and train-learning-rate.png when the model was trained
+after a learning-rate sweep) — or needs-model.png without one.  With data to
+train on, train-running.png catches a short training run half-way (curves
+growing, Stop enabled); that run is cancelled, so nothing is saved and the
+model in use stays.
 """
 from __future__ import annotations
 
@@ -84,6 +88,7 @@ def take_screenshots(window, folder: Path, size: tuple[int, int] = DEFAULT_SIZE)
     dialog.show()
     _save(dialog, folder / "import-report.png", written)
     dialog.close()
+    _years_screenshots(window, folder, written)
     if model is not None:
         _explore_screenshots(window, model, folder, written)
     window.show_page("train")
@@ -112,9 +117,11 @@ def _explore_screenshots(window, model, folder: Path, written: list[Path]) -> No
         window.pages["similar"].ensure_page().show_artist(artist)
         _wait(window)
     _save(window, folder / "similar.png", written)
-    window.show_page("for_you")
-    _wait(window)
-    _save(window, folder / "for-you.png", written)
+    _for_you_screenshots(window, folder, written)
+    if len(window.store.people()) >= 2:
+        window.show_page("compare")
+        _wait(window)
+        _save(window, folder / "compare.png", written)
     window.show_page("map")
     map_page = window.pages["map"].ensure_page()
     _wait(window)
@@ -123,6 +130,40 @@ def _explore_screenshots(window, model, folder: Path, written: list[Path]) -> No
         map_page.find(artist)
         map_page.reset_view()   # the whole map, with the artist marked
     _save(window, folder / "map.png", written)
+
+
+def _for_you_screenshots(window, folder: Path, written: list[Path]) -> None:
+    """The three lanes, the first artist of each picked (its reasons and evidence under the list)."""
+    window.show_page("for_you")
+    page = window.pages["for_you"].ensure_page()
+    _wait(window)
+    for lane, name in (("explore", "for-you.png"), ("rediscover", "for-you-rediscover.png"),
+                       ("period", "for-you-then-and-now.png")):
+        page.set_lane(lane)
+        _wait(window)
+        table = page.then_table if lane == "period" else page.lists[lane].table
+        if table.model.rowCount():
+            table.table.selectRow(0)
+            table.table.setCurrentIndex(table.model.index(0, 1))
+        _wait(window)
+        _save(window, folder / name, written)
+    page.set_lane("explore")
+    dialog = page.open_hidden_artists()
+    _wait(window)
+    _save(dialog, folder / "hidden-artists.png", written)
+    dialog.close()
+
+
+def _years_screenshots(window, folder: Path, written: list[Path]) -> None:
+    window.show_page("years")
+    page = window.years
+    _wait(window)
+    _save(window, folder / "years.png", written)
+    if page.review is not None:
+        page.export_png(folder / "year-in-review.png")
+        _wait(window)
+        written.append(folder / "year-in-review.png")
+        window.banner.hide()   # "Saved …": the pictures after this one are of the pages
 
 
 def _train_running(window, folder: Path, written: list[Path]) -> None:

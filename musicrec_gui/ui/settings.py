@@ -24,6 +24,7 @@ from PySide6.QtCore import QByteArray, QSettings
 
 from musicrec_gui import APP_NAME
 from musicrec_gui.core import paths
+from musicrec_gui.core.workflows import listening
 
 T = TypeVar("T")
 _log = logging.getLogger(__name__)
@@ -47,9 +48,13 @@ PERSON: Option[str] = Option("setting/person", str, "you")          # whose expo
 HETREC_URL: Option[str] = Option("setting/hetrec_url", str, "")      # empty: the built-in address
 TRAIN_PRESET: Option[str] = Option("setting/train_preset", str, "discover")   # or "predict", "custom"
 TRAIN_SETTINGS: Option[str] = Option("setting/train_settings", str, "")       # engine Settings as JSON
+# For you: "barely played" (the Explore lane offers artists played at most this often) and
+# "not in the last N months" (the Rediscover lane).
+EXPLORE_BARELY: Option[int] = Option("setting/explore_barely", int, 0)
+REDISCOVER_MONTHS: Option[int] = Option("setting/rediscover_months", int, listening.REDISCOVER_MONTHS)
 
 OPTIONS: tuple[Option, ...] = (WINDOW_GEOMETRY, LAST_PAGE, LAST_IMPORT_FOLDER, LAST_COMMUNITY_FOLDER,
-                               PERSON, HETREC_URL, TRAIN_PRESET, TRAIN_SETTINGS)
+                               PERSON, HETREC_URL, TRAIN_PRESET, TRAIN_SETTINGS, EXPLORE_BARELY, REDISCOVER_MONTHS)
 
 VERSION_KEY = "application/settings_version"
 

@@ -55,8 +55,13 @@ def test_table_cells_show_names_without_junk_but_keep_them_for_lookups(qtbot, ex
 
 def test_every_tooltip_is_at_most_sixty_characters_wide(qtbot, explore_window):
     explore_window.show_page("train")
-    for key in ("artists", "similar", "for_you", "map"):
+    for key in ("artists", "similar", "for_you", "map", "compare"):
         page(explore_window, key)
+    explore_window.show_page("years")
+    settle(explore_window)
+    for lane in ("rediscover", "period"):
+        explore_window.pages["for_you"].page.set_lane(lane)
+        settle(explore_window)
     too_wide = []
     for widget in explore_window.findChildren(QWidget):
         tip = widget.toolTip()
@@ -69,7 +74,7 @@ def test_every_page_fits_a_900_by_600_window(qtbot, explore_window):
     # The screenshots are looked at in 1200×780 and 900×600: no page may force the window wider.
     from PySide6.QtWidgets import QApplication
 
-    for key in ("library", "train", "artists", "similar", "for_you", "map"):
+    for key in ("library", "train", "artists", "similar", "for_you", "map", "years", "compare"):
         explore_window.show_page(key)
         settle(explore_window)
         explore_window.resize(900, 600)

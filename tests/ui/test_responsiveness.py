@@ -17,7 +17,7 @@ from musicrec_gui.ui.settings import Settings
 from .conftest import wait_idle
 from .explore_helpers import give_back_true_references, settle, trained_template  # noqa: F401
 
-EXPLORE = ("artists", "similar", "for_you", "map")
+EXPLORE = ("artists", "similar", "for_you", "map", "compare")
 
 
 def _computed(window) -> set[str]:

@@ -21,7 +21,7 @@ from .conftest import PIPE_LISTENS, SLOW_LISTENS, slow_source, table_counts, tex
 
 def test_sidebar_entries_have_ctrl_number_shortcuts(qtbot, window):
     assert [window.sidebar.item(i).text() for i in range(window.sidebar.count())] == \
-        ["Library", "Train", "Artists", "Similar", "For you", "Map"]
+        ["Library", "Train", "Artists", "Similar", "For you", "Map", "Your years", "Compare"]
     for number, (key, _, _) in enumerate(PAGES, start=1):
         action = window.page_actions[key]
         assert action.shortcut() == QKeySequence(f"Ctrl+{number}")
@@ -84,7 +84,7 @@ def test_screenshots_render_the_main_pages(qtbot, window, tmp_path):
     window.refresh()
     written = take_screenshots(window, tmp_path / "shots", (900, 600))
     assert [p.name for p in written] == ["welcome.png", "library.png", "needs-model.png", "import-report.png",
-                                         "train.png", "train-running.png"]
+                                         "years.png", "year-in-review.png", "train.png", "train-running.png"]
     assert all(p.stat().st_size > 5000 for p in written)
     assert QImage(str(tmp_path / "shots" / "train.png")).size() == QSize(900, 600)
     # The mid-training picture was taken while the run went on; the run was then cancelled (nothing saved).

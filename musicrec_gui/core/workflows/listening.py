@@ -380,6 +380,12 @@ class Listening:
         return co_listening(index, self.model.artist_names, [(p.index, p.because_indices) for p in picks],
                             leave_out=stored.id if stored is not None else None)
 
+    def evidence_ready(self) -> bool:
+        """Whether ``evidence`` answers at once: the co-listening index is built for the store as it is
+        (else the next call reads every play, a job for the app)."""
+        evidence = self._evidence
+        return evidence is not None and evidence[0] == store_state(self.store)
+
     def co_listening_index(self, token: StopToken | None = None,
                            report: Reporter = ignore_events) -> CoListeningIndex:
         """The co-listening counts over this model's artists, once per store state (see ``core/evidence``)."""

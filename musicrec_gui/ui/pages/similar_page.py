@@ -9,6 +9,10 @@ Evidence: every result shows its listener count, results need at least
 ``MIN_LISTENERS`` listeners unless the person lowers the minimum, and an artist
 with fewer listeners than that gets a warning that its neighbours rest on very
 little (with two listeners they are mostly one person's library).
+
+"You listen" follows the person picked (the first one by default), and a
+right click on a result offers the artist menu: similar artists, "not for me"
+for that person, open on the web.
 """
 from __future__ import annotations
 
@@ -19,19 +23,21 @@ import numpy as np
 import pandas as pd
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QGroupBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QSpinBox, QToolButton,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QGroupBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMenu, QSpinBox,
+                               QToolButton, QVBoxLayout, QWidget)
 
 from musicrec_gui.core.engine import explore
 from musicrec_gui.core.suggest import did_you_mean
 from musicrec_gui.core.text import count_text, display_name
 from musicrec_gui.core.workflows.listening import DEFAULT_COUNT, MIN_LISTENERS
+from musicrec_gui.ui.artist_actions import ArtistActions
 from musicrec_gui.ui.explore.query_field import ArtistQueryField
 from musicrec_gui.ui.explore.toggle import Toggle
 from musicrec_gui.ui.pages.explore_page import ExplorePage
 from musicrec_gui.ui.widgets.artist_search import SearchIndex
 from musicrec_gui.ui.widgets.elided_label import ElidedLabel
 from musicrec_gui.ui.widgets.history import NavigationHistory
+from musicrec_gui.ui.widgets.person_picker import PersonPicker
 from musicrec_gui.ui.widgets.results_table import ResultsTable
 from musicrec_gui.ui.widgets.text import heading, secondary
 
@@ -51,6 +57,8 @@ class _Setup:
     index: SearchIndex
     your_plays: np.ndarray
     start: str | None           # the artist to show first
+    person: str | None          # whose plays ``your_plays`` are
+    first_person: str | None
 
 
 @dataclass(frozen=True)
@@ -72,6 +80,10 @@ class SimilarPage(ExplorePage):
         self.result: explore.SimilarResult | None = None
         self._ready = False   # the search index and the person's plays are in
         self._asked = 0       # show_artist calls so far
+        self.person: str | None = None          # whose plays "You listen" shows
+        self._first_person: str | None = None
+        self.actions = ArtistActions(context, self)
+        self.last_menu: QMenu | None = None
 
         self.back_button = QToolButton(arrowType=Qt.ArrowType.LeftArrow, autoRaise=True)
         self.back_button.setToolTip("Back (Alt+Left)")
@@ -94,6 +106,10 @@ class SimilarPage(ExplorePage):
         self.min_listeners.setToolTip("List only artists with at least this many listeners:\n"
                                       "with fewer, a result rests on one or two people's libraries")
         self.min_listeners.valueChanged.connect(self._redo)
+        self.person_picker = PersonPicker(context.store)
+        self.person_picker.setToolTip("Whose plays “You listen” shows, and whose “not for me” the menu changes")
+        self.person_picker.person_changed.connect(lambda _name: self._person_changed())
+        context.store_changed.connect(self.person_picker.reload)
         top = QHBoxLayout()
         top.addWidget(heading("Similar artists"))
         top.addSpacing(self.fontMetrics().averageCharWidth() * 2)
@@ -104,6 +120,8 @@ class SimilarPage(ExplorePage):
         self.metric_note = secondary(ElidedLabel(METRIC_NOTES["dot"]))   # one line: cut, whole on hover
         controls = QHBoxLayout()
         controls.addWidget(self.metric_note, 1)
+        controls.addWidget(self.person_picker)
+        controls.addSpacing(self.fontMetrics().averageCharWidth() * 2)
         controls.addWidget(QLabel("Min. listeners:"))
         controls.addWidget(self.min_listeners)
         controls.addSpacing(self.fontMetrics().averageCharWidth() * 2)
@@ -129,7 +147,8 @@ class SimilarPage(ExplorePage):
         self.table = ResultsTable()
         self.table.filter_field.hide()   # a short list: the search field above is the way in
         self.table.row_activated.connect(lambda row: self.show_artist(row["artist"]))
-        self.table.setToolTip("Double-click an artist to see the artists similar to it")
+        self.table.row_menu_requested.connect(lambda row, where: self.artist_menu(row).popup(where))
+        self.table.setToolTip("Double-click an artist to see the artists similar to it; right-click for more")
         hint = secondary(QLabel("Double-click a result to go on from there; Alt+Left goes back.", wordWrap=True))
 
         layout = QVBoxLayout(self)
@@ -156,12 +175,15 @@ class SimilarPage(ExplorePage):
         new_model = not self._ready
         previous = self.history.current()
         asked = self._asked
+        picked = self.person_picker.person()
 
         def setup() -> _Setup:
-            your_plays = listening.plays_per_artist(listening.first_person())
+            first = listening.first_person()
+            person = picked or first
+            your_plays = listening.plays_per_artist(person)
             start = previous if previous and explore.find_artists(model, previous).size == 1 else None
             return _Setup(models.search_index(model), your_plays,
-                          start or _default_artist(model, listening, your_plays))
+                          start or _default_artist(model, listening, your_plays), person, first)
 
         self.compute("setup", setup, lambda found: self._set_up(model, found, new_model, asked))
 
@@ -169,6 +191,7 @@ class SimilarPage(ExplorePage):
         if model is not self.model:
             return
         self.your_plays = setup.your_plays
+        self.person, self._first_person = setup.person, setup.first_person
         self.search.set_index(setup.index)
         self._ready = True
         if not new_model and self.history.current():
@@ -242,7 +265,9 @@ class SimilarPage(ExplorePage):
     def _show_results(self, answer: _Answer) -> None:
         result = answer.result
         query = html.escape(display_name(result.query))
-        mine = f", you: {count_text(answer.your_plays, 'play')}" if answer.your_plays else ""
+        yours = self._is_first_person()
+        who = "you" if yours else html.escape(display_name(self.person or ""))
+        mine = f", {who}: {count_text(answer.your_plays, 'play')}" if answer.your_plays else ""
         text = f"Artists similar to <b>{query}</b> ({count_text(answer.listeners, 'listener')}{mine})"
         if answer.listeners < MIN_LISTENERS:
             text += (f"<br>⚠ Only {count_text(answer.listeners, 'listener')}: these neighbours rest on very "
@@ -253,10 +278,39 @@ class SimilarPage(ExplorePage):
                               "score": [r.score for r in result.results],
                               "listeners": [r.listeners for r in result.results],
                               "yours": [bool(self.your_plays[r.index]) if r.index < len(self.your_plays) else False
-                                        for r in result.results]})
+                                        for r in result.results],
+                              "index": np.array([r.index for r in result.results], dtype=np.int64)})
         columns = list(COLUMNS)
         columns[2] = ("score", "Cosine" if result.metric == "cosine" else "Dot product", "float")
+        if not yours and self.person:
+            columns[4] = ("yours", f"{display_name(self.person)} listens", "bool")
         self.table.set_frame(frame, columns)
+
+    def _is_first_person(self) -> bool:
+        return self.person is None or self.person == self._first_person
+
+    # -- the person and the artist menu ----------------------------------------------------
+    def _person_changed(self) -> None:
+        """Another person picked: read their plays (off the GUI thread), then show the same artist again."""
+        if self.listening is None or not self._ready:
+            return
+        listening, model, person = self.listening, self.model, self.person_picker.person()
+
+        def plays() -> np.ndarray:
+            return listening.plays_per_artist(person)
+
+        self.compute("person", plays, lambda found: self._person_read(model, person, found))
+
+    def _person_read(self, model, person: str | None, plays: np.ndarray) -> None:
+        if model is not self.model:
+            return
+        self.person, self.your_plays = person, plays
+        self._redo()
+
+    def artist_menu(self, row: dict) -> QMenu:
+        """The menu of a result, for the person picked."""
+        self.last_menu = self.actions.menu(row["artist"], int(row["index"]), self.person, self)
+        return self.last_menu
 
     def _show_candidates(self, title: str, names: tuple[str, ...]) -> None:
         self.candidates_box.setTitle(title)

@@ -2,17 +2,19 @@
 
 A bias is the model's popularity term: positive for artists everyone plays,
 negative for ones it pushes down. Bars grow right from 0 for positive and
-left for negative values, in two palette colours.
+left for negative values, in two palette colours.  A click on a bar names its
+artist (``artist_clicked``); a right click asks for its menu (``artist_menu_requested``).
 """
 from __future__ import annotations
 
 import numpy as np
 import PySide6.QtWidgets  # noqa: F401  (pyqtgraph must bind to PySide6)
 import pyqtgraph as pg
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QPoint, QSize, Qt, Signal
 from PySide6.QtWidgets import QToolTip, QVBoxLayout, QWidget
 
-from musicrec_gui.ui.widgets.plot_style import PaletteAwareChart, quiet_plot, series_colours, style_plot, text_colour, with_alpha
+from musicrec_gui.ui.widgets.plot_style import (PaletteAwareChart, quiet_plot, series_colours, style_plot, text_colour,
+                                                with_alpha)
 
 _BAR_HEIGHT = 0.7
 _NAME_CHARS = 20   # names longer than about this are elided on the axis (full name on hover)
@@ -22,6 +24,7 @@ class BiasBars(PaletteAwareChart):
     """``set_biases(names, values)``; ``end="bottom"`` shows the most negative instead of the largest."""
 
     artist_clicked = Signal(str)
+    artist_menu_requested = Signal(str, QPoint)   # a right click on a bar: its artist, where (global)
 
     def __init__(self, top_n: int = 30, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -110,8 +113,12 @@ class BiasBars(PaletteAwareChart):
 
     def _clicked(self, event) -> None:
         index = self._index_at(event.scenePos())
-        if index is not None and event.button() == Qt.MouseButton.LeftButton:
+        if index is None:
+            return
+        if event.button() == Qt.MouseButton.LeftButton:
             self.artist_clicked.emit(self._shown[index][0])
+        elif event.button() == Qt.MouseButton.RightButton:
+            self.artist_menu_requested.emit(self._shown[index][0], event.screenPos().toPoint())
 
     def apply_palette(self) -> None:
         palette = self.palette()

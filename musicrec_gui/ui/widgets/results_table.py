@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QPoint, Qt, Signal
-from PySide6.QtGui import QGuiApplication, QKeySequence
+from PySide6.QtGui import QContextMenuEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QLineEdit, QTableView, QVBoxLayout, QWidget
 
 from musicrec_gui.core.text import display_name
@@ -209,6 +209,7 @@ class ResultsTable(QWidget):
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._menu_requested)
         self.table.installEventFilter(self)
+        self.table.viewport().installEventFilter(self)   # the Menu key's context menu (see eventFilter)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.filter_field)
@@ -255,6 +256,13 @@ class ResultsTable(QWidget):
             if event.matches(QKeySequence.StandardKey.Copy):
                 self.copy_to_clipboard()
                 return True
+        if watched is self.table.viewport() and event.type() == QEvent.Type.ContextMenu \
+                and event.reason() == QContextMenuEvent.Reason.Keyboard:
+            # The Menu key (or Shift+F10) means the current row, wherever the mouse is.
+            index = self.table.currentIndex()
+            if index.isValid():
+                self._menu_requested(self.table.visualRect(index).center())
+            return True
         return super().eventFilter(watched, event)
 
     def _menu_requested(self, position) -> None:
