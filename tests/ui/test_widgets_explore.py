@@ -9,9 +9,8 @@ import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtWidgets import QApplication
 
-from musicrec_gui.ui.widgets.artist_map import (CHUNK, IN_LIBRARY, OTHER, RECOMMENDED, ArtistMap, NormPlot,
-                                               scaled_sizes)
-from musicrec_gui.ui.widgets.artist_search import ArtistSearchField
+from musicrec_gui.ui.widgets.artist_map import CHUNK, IN_LIBRARY, OTHER, RECOMMENDED, ArtistMap, NormPlot, scaled_sizes
+from musicrec_gui.ui.widgets.artist_search import BLOCK_KEYS, ArtistSearchField, SearchIndex
 from musicrec_gui.ui.widgets.bias_chart import BiasBars
 from musicrec_gui.ui.widgets.results_table import ResultsTable
 
@@ -223,12 +222,31 @@ def test_search_typing_fills_the_popup_and_enter_chooses(qtbot, search_field):
     search_field.show()
     qtbot.waitExposed(search_field)
     qtbot.keyClicks(search_field, "beatl")
+    qtbot.waitUntil(lambda: not search_field.searching())   # the popup fills a bounded step per turn
     assert search_field._model.stringList() == ["The Beatles", "Beatles Tribute", "Beatless"]
     search_field._completer.popup().hide()
     with qtbot.waitSignal(search_field.artist_chosen) as signal:
         qtbot.keyClick(search_field, Qt.Key.Key_Return)
     assert signal.args == ["The Beatles"]
     assert search_field.text() == "The Beatles"
+
+
+def test_search_over_many_names_goes_block_by_block_and_finds_what_a_full_scan_finds(qtbot):
+    # 300 000 names: a keystroke searches one bounded block per step, never all of them at once.
+    names = [f"Artist {i:06d}" + ("é" if i % 7 == 0 else "") for i in range(300_000)] + ["Sigur Rós"]
+    index = SearchIndex.build(names)
+    steps = list(index.search("12345"))
+    assert len(steps) == len(index.blocks) and all(len(step) <= BLOCK_KEYS for step in steps)
+    brute = [i for i, key in enumerate(index.keys) if "12345" in key]
+    assert [i for step in steps for i in step] == brute
+    assert index.matches("sigur ros") == ["Sigur Rós"]   # found in the last block
+    field = ArtistSearchField(limit=1000)
+    qtbot.addWidget(field)
+    field.set_index(index)
+    field.show()
+    qtbot.keyClicks(field, "9999")
+    qtbot.waitUntil(lambda: not field.searching())
+    assert field.popup_names() == [names[i] for i in range(300_000) if "9999" in index.keys[i]][:1000]
 
 
 def test_search_choosing_in_the_popup_announces_once(qtbot, search_field):
