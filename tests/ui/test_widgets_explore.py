@@ -9,7 +9,8 @@ import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtWidgets import QApplication
 
-from musicrec_gui.ui.widgets.artist_map import CHUNK, IN_LIBRARY, OTHER, RECOMMENDED, ArtistMap, NormPlot, scaled_sizes
+from musicrec_gui.ui.widgets.artist_map import (CHUNK, DETAIL_LIMIT, IN_LIBRARY, OTHER, RECOMMENDED, SCATTER_LIMIT,
+                                               ArtistMap, NormPlot, scaled_sizes)
 from musicrec_gui.ui.widgets.artist_search import BLOCK_KEYS, ArtistSearchField, SearchIndex
 from musicrec_gui.ui.widgets.bias_chart import BiasBars
 from musicrec_gui.ui.widgets.results_table import ResultsTable
@@ -74,14 +75,45 @@ def test_map_is_a_few_scatter_items_with_all_points(qtbot, artist_map, cloud):
     from pyqtgraph import ScatterPlotItem
     qtbot.waitUntil(lambda: artist_map.drawn() == N_ARTISTS)   # handed over a chunk per event-loop turn
     scatters = [i for i in artist_map.plot.getPlotItem().items if isinstance(i, ScatterPlotItem)]
-    # One item per CHUNK points of a category plus two one-point markers (hover ring, highlight ring);
-    # no item per artist.
+    # One item per CHUNK points of a category plus two one-point markers (hover ring, highlight ring)
+    # and the (empty) detail layer of big maps; no item per artist.
     categories = cloud[3]
     chunks = sum(-(-int(np.count_nonzero(categories == c)) // CHUNK) for c in (OTHER, IN_LIBRARY, RECOMMENDED))
-    assert len(scatters) == chunks + 2
+    assert len(scatters) == chunks + 3
     assert artist_map.count() == N_ARTISTS
     image = artist_map.grab().toImage()
     assert not image.isNull() and image.width() >= 800
+
+
+def test_a_big_map_draws_its_crowd_as_density_and_zoomed_in_as_points(qtbot):
+    # Beyond SCATTER_LIMIT points the "other" artists are one density image (painting 160 000
+    # points one by one took 150-220 ms a frame); the person's artists stay points on top.
+    n = SCATTER_LIMIT + 20_000
+    rng = np.random.default_rng(11)
+    x, y = rng.normal(0, 5, n), rng.normal(0, 3, n)
+    categories = rng.choice([OTHER, IN_LIBRARY, RECOMMENDED], n, p=[0.99, 0.008, 0.002])
+    listeners = rng.integers(1, 10_000, n)
+    widget = ArtistMap()
+    qtbot.addWidget(widget)
+    widget.resize(800, 600)
+    widget.show()
+    qtbot.waitExposed(widget)
+    widget.set_points(x, y, np.log10(listeners), categories, [f"Artist {i}" for i in range(n)], listeners,
+                      np.zeros(n, dtype=np.int64))
+    qtbot.waitUntil(lambda: widget.drawn() == n)
+    assert widget.density_shown() and not widget.detail.isVisible()
+    pointwise = sum(len(scatter.data) for scatter in widget.scatters)
+    assert pointwise == np.count_nonzero(categories != OTHER)
+    image = widget.density.image
+    assert image is not None and image[..., 3].any()   # the crowd is there, as cells with some opacity
+    # Zoomed in on a lone crowd point: the few in view are points again, with their own sizes.
+    lonely = int(np.flatnonzero(categories == OTHER)[np.argmax(np.abs(x[categories == OTHER]))])
+    widget.highlight(lonely)
+    qtbot.waitUntil(lambda: widget.detail.isVisible())
+    assert not widget.density_shown() and 0 < len(widget.detail.data) <= DETAIL_LIMIT
+    assert widget.drawn() == n
+    vb = widget.plot.getPlotItem().vb
+    assert widget.hover_at(vb.mapViewToScene(QPointF(x[lonely], y[lonely]))) == lonely
 
 
 def test_map_legend_counts_the_categories(artist_map, cloud):
