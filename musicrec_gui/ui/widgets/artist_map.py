@@ -21,7 +21,7 @@ import html
 import numpy as np
 import PySide6.QtWidgets  # noqa: F401  (pyqtgraph must bind to PySide6)
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
@@ -31,7 +31,7 @@ from musicrec_gui.ui.widgets.plot_style import (PaletteAwareChart, muted_colour,
 
 # Point categories (the ``categories`` array holds these ints).
 OTHER, IN_LIBRARY, RECOMMENDED = 0, 1, 2
-CATEGORY_NAMES = {IN_LIBRARY: "in your library", RECOMMENDED: "recommended for you", OTHER: "other"}
+CATEGORY_NAMES = {IN_LIBRARY: "in {whose} library", RECOMMENDED: "recommended for {whom}", OTHER: "other"}
 
 HOVER_INTERVAL_MS = 30
 MIN_POINT_PX, MAX_POINT_PX = 3.0, 12.0
@@ -67,6 +67,7 @@ class PointCloud(PaletteAwareChart):
     """
 
     point_clicked = Signal(int)   # index into the arrays given to set_points
+    point_menu_requested = Signal(int, QPoint)   # a right click on a point: its index, where (global)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -77,6 +78,7 @@ class PointCloud(PaletteAwareChart):
         self._sizes = np.empty(0)
         self._hover_index: int | None = None
         self._highlighted: int | None = None
+        self.whose, self.whom = "your", "you"     # whose library the colours show ("sam’s", "sam")
         self._crowd = np.empty(0, dtype=np.int64)   # points drawn as density (none below SCATTER_LIMIT)
         self._density_rect: QRectF | None = None    # what the density image counted, in view units
         self._density_cell = (0.0, 0.0)             # its cell size, in view units
@@ -145,6 +147,13 @@ class PointCloud(PaletteAwareChart):
 
     def count(self) -> int:
         return len(self._x)
+
+    def set_owner(self, whose: str, whom: str) -> None:
+        """Whose library the colours show: ("your", "you") or ("sam’s", "sam") — legend and hover say so."""
+        self.whose, self.whom = whose, whom
+        self._update_legend()
+        if self._hover_index is not None:
+            self.hover_label.setHtml(self._label_html(self.describe(self._hover_index)))
 
     def name(self, index: int) -> str:
         return self._names[index]
@@ -269,7 +278,8 @@ class PointCloud(PaletteAwareChart):
                 sample = self._legend_samples[category]
                 sample.setBrush(brushes[category])
                 sample.setPen(None)
-                self.legend.addItem(sample, f"{CATEGORY_NAMES[category]} ({found:,})")
+                label = CATEGORY_NAMES[category].format(whose=self.whose, whom=self.whom)
+                self.legend.addItem(sample, f"{label} ({found:,})")
         style_legend(self.legend, self.palette(), self.plot.font())
 
     # -- finding points -----------------------------------------------------------------
@@ -296,7 +306,8 @@ class PointCloud(PaletteAwareChart):
     def describe(self, index: int) -> str:
         """The hover text of a point (HTML)."""
         plays = int(self._plays[index])
-        mine = f"{count_text(plays, 'of your plays', 'of your plays')}" if plays else "not in your library"
+        mine = (count_text(plays, f"of {self.whose} plays", f"of {self.whose} plays") if plays
+                else f"not in {self.whose} library")
         return (f"<b>{_escape(self._names[index])}</b><br>"
                 f"{count_text(int(self._listeners[index]), 'listener')}<br>{mine}")
 
@@ -372,6 +383,12 @@ class PointCloud(PaletteAwareChart):
             self.hover_at(self._pending_hover)
 
     def _clicked(self, event) -> None:
+        if event.button() == Qt.MouseButton.RightButton:
+            index = self.point_at(event.scenePos())
+            if index is not None:
+                screen = event.screenPos()
+                self.point_menu_requested.emit(index, QPoint(round(screen.x()), round(screen.y())))
+            return
         if event.button() != Qt.MouseButton.LeftButton:
             return
         index = self.point_at(event.scenePos())
@@ -398,6 +415,7 @@ class PointCloud(PaletteAwareChart):
         self.highlight_ring.setBrush(pg.mkBrush(None))
         tip_fill = pg.mkBrush(with_alpha(palette.color(QPalette.ColorRole.ToolTipBase), 0.92))
         tip_border = pg.mkPen(with_alpha(palette.color(QPalette.ColorRole.ToolTipText), 0.4))
+        self._tip_fill, self._tip_border = tip_fill, tip_border
         for label in (self.hover_label, self.highlight_label):
             label.fill, label.border = tip_fill, tip_border
             label.update()
@@ -411,7 +429,10 @@ class PointCloud(PaletteAwareChart):
 
 
 class ArtistMap(PointCloud):
-    """The 2-D map of the artist embedding; axes are meaningless there, so they are hidden."""
+    """The 2-D map of the artist embedding; axes are meaningless there, so they are hidden.
+
+    Over the artists it can draw a person's centre of taste year by year (``set_path``) and
+    where each person's taste sits today (``set_people``)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -419,7 +440,65 @@ class ArtistMap(PointCloud):
         item.hideAxis("left")
         item.hideAxis("bottom")
         item.setAspectLocked(True)   # distances on the map mean something in every direction
+        self.path = pg.PlotDataItem(symbol="o", symbolSize=8)
+        self.places = pg.ScatterPlotItem(pxMode=True, symbol="star", size=20)
+        for mark in (self.path, self.places):
+            mark.setZValue(5)
+            item.addItem(mark, ignoreBounds=True)
+        self._path: list[tuple[float, float, str]] = []
+        self._places: list[tuple[float, float, str]] = []
+        self._path_labels: list[pg.TextItem] = []
+        self._place_labels: list[pg.TextItem] = []
         self.apply_palette()
+
+    def set_path(self, points: list[tuple[float, float, str]]) -> None:
+        """A person's centre of taste, oldest first: (x, y, label such as the year); [] removes it."""
+        self._path = list(points)
+        self.path.setData([p[0] for p in self._path], [p[1] for p in self._path])
+        self.path.setVisible(bool(self._path))
+        self._path_labels = self._labels(self._path_labels, self._path, anchor=(0.5, 1.3))
+
+    def set_people(self, places: list[tuple[float, float, str]]) -> None:
+        """Where each person's taste sits today: (x, y, name); [] removes them."""
+        self._places = list(places)
+        self.places.setData(pos=[(p[0], p[1]) for p in self._places])
+        self.places.setVisible(bool(self._places))
+        self._place_labels = self._labels(self._place_labels, self._places, anchor=(-0.15, 0.5))
+
+    def path_points(self) -> list[tuple[float, float, str]]:
+        return list(self._path)
+
+    def people_places(self) -> list[tuple[float, float, str]]:
+        return list(self._places)
+
+    def _labels(self, old: list[pg.TextItem], points, anchor) -> list[pg.TextItem]:
+        item = self.plot.getPlotItem()
+        for label in old:
+            item.removeItem(label)
+        labels = []
+        for x, y, text in points:
+            label = pg.TextItem(anchor=anchor)
+            label.setHtml(self._label_html(_escape(text)))
+            label.fill, label.border = self._tip_fill, self._tip_border
+            label.setPos(x, y)
+            label.setZValue(6)
+            item.addItem(label, ignoreBounds=True)
+            labels.append(label)
+        return labels
+
+    def apply_palette(self) -> None:
+        super().apply_palette()
+        if not hasattr(self, "path"):
+            return   # the base class styles the cloud first, before the marks exist
+        colours = series_colours(self.palette())
+        text = self.palette().color(QPalette.ColorRole.WindowText)
+        self.path.setPen(pg.mkPen(colours[2], width=2.5))
+        self.path.setSymbolBrush(pg.mkBrush(colours[2]))
+        self.path.setSymbolPen(pg.mkPen(text, width=1))
+        self.places.setBrush(pg.mkBrush(colours[4]))
+        self.places.setPen(pg.mkPen(text, width=1))
+        self.set_path(self._path)
+        self.set_people(self._places)
 
     def set_points(self, x, y, size_values, categories, names, listeners, your_plays) -> None:
         """All artists at once: coordinates, a size value each (e.g. log listeners), a category
