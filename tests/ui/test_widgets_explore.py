@@ -334,6 +334,34 @@ def test_table_sorts_numbers_as_numbers(table):
     assert shown_column(table, 0) == ["Beyoncé", "Björk", "Sigur Rós", "The Beatles"]
 
 
+def test_a_big_text_sort_is_worked_out_off_the_gui_thread_and_kept(qtbot, table):
+    from musicrec_gui.ui.compute import ComputeQueue
+    from musicrec_gui.ui.widgets.results_table import BACKGROUND_SORT_ROWS
+
+    rng = np.random.default_rng(4)
+    n = BACKGROUND_SORT_ROWS + 5_000
+    names = [f"Artist {i:06d}" + ("é" if i % 3 else "") for i in rng.permutation(n)]
+    frame = pd.DataFrame({"artist": names, "listeners": rng.integers(0, 1000, n), "score": rng.random(n),
+                          "known": rng.random(n) < 0.5})
+    queue = ComputeQueue()
+    table.set_background(queue)
+    table.set_frame(frame, COLUMNS)
+    table.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    assert queue.submitted["table.sort"] == 1 and "sorting…" in table.count_label.text()
+    qtbot.waitUntil(lambda: not queue.busy)
+    shown = table.current_frame()["artist"].tolist()
+    assert shown == sorted(names, key=lambda name: name.replace("é", "")) and "sorting" not in \
+        table.count_label.text()
+    table.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+    qtbot.waitUntil(lambda: not queue.busy)
+    table.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)   # known already: no second computation
+    assert queue.submitted["table.sort"] == 2 and table.current_frame()["artist"].tolist()[0] == shown[0]
+    table.table.sortByColumn(1, Qt.SortOrder.AscendingOrder)   # numbers: on the spot
+    assert queue.submitted["table.sort"] == 2
+    assert table.current_frame()["listeners"].is_monotonic_increasing
+    queue.shutdown()
+
+
 def test_table_filters_accent_insensitively_and_keeps_the_sort(table):
     table.table.sortByColumn(1, Qt.SortOrder.DescendingOrder)
     table.filter_field.setText("b")
