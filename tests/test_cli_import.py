@@ -126,3 +126,13 @@ def test_cli_entry_point_runs_as_a_program(tmp_path):
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 1
     assert "nope.json" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_importing_only_files_without_listening_data_exits_non_zero(tmp_path, capsys):
+    folder = tmp_path / "only-podcasts"
+    folder.mkdir()
+    podcasts = require_shared(EXPORTS / "spotify-account-data" / "StreamingHistory_podcast_0.json")
+    (folder / podcasts.name).write_bytes(podcasts.read_bytes())
+    assert cli_main(["import", str(folder)]) == 1
+    captured = capsys.readouterr()
+    assert "ignored" in captured.out and "nothing was imported" in captured.err

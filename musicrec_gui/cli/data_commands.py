@@ -76,7 +76,9 @@ def cmd_import(args) -> int:
         print(f"musicrec: {terminal_text(r.error)}", file=sys.stderr)
     if args.json and len(failed) > 1:
         print(f"musicrec: and {count_text(len(failed) - 1, 'more file')} could not be imported", file=sys.stderr)
-    return 1 if failed else 0
+    if not failed and importer.nothing_imported(reports):
+        print("musicrec: nothing was imported: no listening data was found there", file=sys.stderr)
+    return 1 if failed or importer.nothing_imported(reports) else 0
 
 
 def _describe_report(r: importer.SourceReport) -> str:

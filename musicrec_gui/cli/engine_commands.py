@@ -407,10 +407,15 @@ def cmd_models(args) -> int:
     if args.json:
         _print_json({"models": [{"id": m.id, "name": m.name, "created": m.created, "dim": m.dim,
                                  "listeners": m.n_listeners, "artists": m.n_artists,
-                                 "active": m.active, "evaluation": m.evaluation} for m in models]})
+                                 "active": m.active, "evaluation": m.evaluation, "damaged": m.damaged}
+                                for m in models]})
         return 0
     if not models:
         print("no saved models yet (musicrec train)")
     _print_table([("*" if m.active else " ", m.id, f"dim {m.dim}", count_text(m.n_listeners, "listener"), "×",
-                   count_text(m.n_artists, "artist"), m.created) for m in models], right=(2, 3, 5))
+                   count_text(m.n_artists, "artist"), m.created) for m in models if not m.damaged],
+                 right=(2, 3, 5))
+    for m in models:
+        if m.damaged:
+            print(f"! {terminal_text(m.id)}: damaged, cannot be used ({terminal_text(m.damaged)})")
     return 0

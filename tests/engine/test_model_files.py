@@ -157,6 +157,22 @@ def test_a_damaged_description_is_listed_as_damaged_not_hidden_or_fatal(model):
     assert len(damaged) == 3 and all("\n" not in info.damaged for info in damaged)
     assert [info.id for info in infos if not info.damaged] == [good.id]
     assert registry.load().name == "good"
+    with pytest.raises(ModelFileError, match="cannot be used"):
+        registry.set_active(damaged[0].id)
+
+
+def test_musicrec_models_lists_a_damaged_model_and_refuses_to_use_it(model, capsys):
+    from musicrec_gui.cli import main as cli_main
+
+    good = registry.save(model, name="good")
+    broken = registry.save(model, name="broken", activate=False)
+    Path(broken.path, "model.json").write_text("{not json")
+    assert cli_main(["models"]) == 0
+    out = capsys.readouterr().out
+    assert good.id in out and f"! {broken.id}: damaged" in out
+    assert cli_main(["models", "--use", broken.id]) == 1
+    assert "cannot be used" in capsys.readouterr().err
+    assert registry.active_id() == good.id
 
 
 def test_a_failed_save_leaves_nothing_behind(model, monkeypatch):

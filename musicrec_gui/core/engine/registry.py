@@ -147,6 +147,9 @@ def set_active(model_id: str, root: Path | None = None) -> None:
     folder = _folder(model_id, root)
     if not folder.is_dir():
         raise ModelFileError(f"no saved model {model_id!r}")
+    damaged = _info(folder, False).damaged
+    if damaged:
+        raise ModelFileError(f"model {model_id!r} cannot be used: {damaged}")
     try:
         (_root(root) / ACTIVE_FILE).write_text(json.dumps({"active": model_id}), encoding="utf-8")
     except OSError as exc:
