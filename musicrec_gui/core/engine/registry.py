@@ -190,7 +190,7 @@ def save_map(model_id: str, coordinates: np.ndarray, root: Path | None = None) -
         handle, name = tempfile.mkstemp(dir=folder, prefix=PARTIAL_PREFIX, suffix=".npz")
         os.close(handle)
         temporary = Path(name)
-        np.savez(temporary, **{MAP_MEMBER: points})
+        np.savez(temporary, coordinates=points)   # MAP_MEMBER
         os.replace(temporary, folder / MAP_FILE)
     except OSError as exc:
         raise ModelFileError(f"{folder}: the map could not be saved ({exc.strerror or 'write error'})") from None

@@ -20,8 +20,16 @@ from dataclasses import dataclass
 
 import numpy as np
 from PySide6.QtCore import QPoint
-from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QLabel, QProgressBar, QPushButton, QTabWidget, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from musicrec_gui.core.engine import explore, projection, registry
 from musicrec_gui.core.errors import ModelFileError
@@ -215,7 +223,7 @@ class MapPage(ExplorePage):
         self.norm_plot.set_owner(whose, whom)
         listeners = model.artist_listeners
         self.map.set_points(self.coords[:, 0], self.coords[:, 1], np.log1p(listeners), colours.categories,
-                            list(model.artist_names), listeners, colours.plays)
+                            model.artist_names, listeners, colours.plays)
         self._draw_marks()
         self._norms_pending = True
         self._draw_norms()
@@ -245,7 +253,7 @@ class MapPage(ExplorePage):
         self._norms_pending = False
         model, points, colours = self.model, self._points[1], self._colours
         norms = points.norms
-        self.norm_plot.set_points(norms.listeners, norms.norms, colours.categories, list(model.artist_names),
+        self.norm_plot.set_points(norms.listeners, norms.norms, colours.categories, model.artist_names,
                                   colours.plays)
         decade_ticks(self.norm_plot.plot.getAxis("bottom"), 1, int(norms.listeners.max(initial=1)))
         if self.map.highlighted() is not None:

@@ -134,7 +134,7 @@ class PointCloud(PaletteAwareChart):
         self._sizes = np.broadcast_to(np.asarray(sizes, dtype=float), (count,))
         self._categories = (np.zeros(count, dtype=int) if categories is None
                             else np.asarray(categories, dtype=int))
-        self._names = list(names)
+        self._names = names if isinstance(names, np.ndarray) else list(names)   # (160 000: no copy)
         self._listeners = np.zeros(count, dtype=np.int64) if listeners is None else np.asarray(listeners)
         self._plays = np.zeros(count, dtype=np.int64) if your_plays is None else np.asarray(your_plays)
         self._hover_index = None
