@@ -1,15 +1,21 @@
-"""How long the window stays unresponsive at start-up and on "Use this model" (not a test; prints figures).
+"""How long the window stays unresponsive at start-up, on "Use this model", and while a person types,
+scrolls, sorts and pans (not a test; prints figures).
 
 A 10 ms timer on the GUI thread (``ui/gap_meter.py``) records the gaps between
 its ticks while the main window starts over a store with a trained model,
-while each page is shown for the first time, and while the model in use is
-loaded again through the Train page's "Use this model" — on the Train page
-(where the button is), and with each exploring page on screen.  A gap is how long the
-event loop was blocked: the target is at most 100 ms everywhere.  Also printed:
-the time from ``show()`` to the window's first paint.
+while each page is shown for the first time, while the person works on the
+pages — typing in the search fields (Similar, Map) and the table filters
+(Artists, For you) one key every ~80 ms as a person types, scrolling and
+sorting the Artists table (every artist: 160 000 rows at Last.fm-360K size),
+switching the bias chart, panning and zooming the map — and while the model in
+use is loaded again through the Train page's "Use this model" (on the Train
+page, where the button is, and with each exploring page on screen).  A gap is
+how long the event loop was blocked: the target is at most 100 ms everywhere.
+Also printed: the time from ``show()`` to the window's first paint.
 
-Usage: MUSICREC_HOME=/folder/with/a/trained/model python bench/responsiveness.py [--runs 3]
-(the folder needs imported data and an active model: ``musicrec import …`` then ``musicrec train``).
+Usage: MUSICREC_HOME=/folder/with/a/trained/model python bench/responsiveness.py [--runs 3] [--switches 5]
+(the folder needs imported data and an active model: ``musicrec import …`` then ``musicrec train``; a
+360K-size one: ``bench/synthetic.py`` ``write_lastfm360k(path, 1.0)``, imported and trained with the CLI).
 Runs offscreen unless QT_QPA_PLATFORM says otherwise.
 """
 from __future__ import annotations
@@ -29,7 +35,8 @@ from musicrec_gui.core import runtime  # noqa: E402
 
 runtime.configure()
 
-from PySide6.QtCore import QEvent, QObject  # noqa: E402
+from PySide6.QtCore import QEvent, QObject, Qt  # noqa: E402
+from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from musicrec_gui.core.engine import registry  # noqa: E402
@@ -40,8 +47,12 @@ from musicrec_gui.ui.main_window import MainWindow  # noqa: E402
 from musicrec_gui.ui.settings import Settings  # noqa: E402
 
 PAGES = ("library", "train", "artists", "similar", "for_you", "map")
+SWITCH_PAGES = ("train", "similar", "for_you", "map", "artists")
 SETTLE_S = 0.3    # how long to keep watching after everything went quiet
-LIMIT_S = 120.0
+LIMIT_S = 600.0   # a 360K-size model takes a while to load on a busy machine
+KEY_MS = 80       # a fast typist: one key every 80 ms
+FRAME_MS = 16     # pan and scroll steps: one per screen refresh
+TYPED = "artist 01"   # matches many names of a synthetic 360K file, then fewer and fewer
 
 
 class FirstPaint(QObject):
@@ -80,7 +91,92 @@ def wait_quiet(app: QApplication, window: MainWindow) -> None:
     raise SystemExit("the window did not settle within two minutes")
 
 
-def one_run(app: QApplication, collector: GuiThreadCollector, model_id: str) -> tuple[GapMeter, float]:
+def pause(app: QApplication, ms: int) -> None:
+    """Run the event loop for ``ms`` (as the time between a person's keys or a screen's frames)."""
+    end = time.perf_counter() + ms / 1000
+    while time.perf_counter() < end:
+        app.processEvents()
+        time.sleep(0.001)
+
+
+def type_into(app: QApplication, field, text: str) -> None:
+    """Key by key, as a person types, then clear it again."""
+    field.setFocus()
+    field.clear()
+    for char in text:
+        QTest.keyClick(field, char)
+        pause(app, KEY_MS)
+    for _ in text:
+        QTest.keyClick(field, Qt.Key.Key_Backspace)
+        pause(app, KEY_MS)
+
+
+def pan_and_zoom(app: QApplication, view) -> None:
+    """Drag the map across in small steps (a pan), zoom in and out with the wheel's steps."""
+    box = view.plot.getPlotItem().vb
+    (left, right), _ = box.viewRange()
+    step = (right - left) / 60
+    for direction in (1, -1):
+        for _ in range(40):
+            box.translateBy(x=direction * step, y=direction * step / 2)
+            pause(app, FRAME_MS)
+    for factor in [0.8] * 12 + [1.25] * 12:
+        box.scaleBy((factor, factor))
+        pause(app, FRAME_MS * 3)
+    view.reset_view()
+
+
+def work_on_pages(app: QApplication, window: MainWindow, meter: GapMeter) -> None:
+    """What a person does on the exploring pages; each is a phase of its own."""
+    artists = window.pages["artists"].ensure_page()
+    if artists is not None:
+        window.show_page("artists")
+        wait_quiet(app, window)
+        meter.phase("type: Artists filter")
+        type_into(app, artists.table.filter_field, TYPED)
+        wait_quiet(app, window)
+        meter.phase("scroll: Artists table")
+        bar = artists.table.table.verticalScrollBar()
+        for value in range(0, bar.maximum() + 1, max(1, bar.maximum() // 60)):
+            bar.setValue(value)
+            pause(app, FRAME_MS)
+        meter.phase("sort: Artists table")
+        for column, order in ((1, Qt.SortOrder.AscendingOrder), (3, Qt.SortOrder.DescendingOrder),
+                              (1, Qt.SortOrder.DescendingOrder), (0, Qt.SortOrder.AscendingOrder)):
+            artists.table.table.sortByColumn(column, order)   # as a click on the column's header
+            wait_quiet(app, window)
+        meter.phase("switch: bias chart")
+        for end in ("bottom", "top", "bottom", "top"):
+            artists.end.set_value(end)
+            pause(app, 200)
+    similar = window.pages["similar"].ensure_page()
+    if similar is not None:
+        window.show_page("similar")
+        wait_quiet(app, window)
+        meter.phase("type: Similar search")
+        type_into(app, similar.search, TYPED)
+        wait_quiet(app, window)
+    for_you = window.pages["for_you"].ensure_page()
+    if for_you is not None:
+        window.show_page("for_you")
+        wait_quiet(app, window)
+        meter.phase("type: For you filter")
+        type_into(app, for_you.table.filter_field, TYPED)
+        wait_quiet(app, window)
+    map_page = window.pages["map"].ensure_page()
+    if map_page is not None:
+        window.show_page("map")
+        wait_quiet(app, window)
+        meter.phase("type: Map search")
+        type_into(app, map_page.search, TYPED)
+        wait_quiet(app, window)
+        meter.phase("pan and zoom: Map")
+        pan_and_zoom(app, map_page.map)
+        wait_quiet(app, window)
+
+
+def one_run(app: QApplication, collector: GuiThreadCollector, model_id: str,
+            switches: int) -> tuple[GapMeter, float]:
     meter = GapMeter()
     paint = FirstPaint()
     with tempfile.TemporaryDirectory() as folder:
@@ -98,9 +194,10 @@ def one_run(app: QApplication, collector: GuiThreadCollector, model_id: str) -> 
             meter.phase(f"first visit: {key}")
             window.show_page(key)
             wait_quiet(app, window)
+        work_on_pages(app, window, meter)
         # "Use this model" is pressed on the Train page; a model can also arrive while an exploring page
         # is on screen (a training run ends): then that page recomputes at once.
-        for key in ("train", "similar", "for_you", "map", "artists"):
+        for key in SWITCH_PAGES[:switches]:
             meter.phase(f"Use this model (on {key})")
             window.show_page(key)
             window.train.use_model(model_id)
@@ -114,6 +211,8 @@ def one_run(app: QApplication, collector: GuiThreadCollector, model_id: str) -> 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--switches", type=int, default=len(SWITCH_PAGES),
+                        help="how many times to load the model again (each on another page)")
     args = parser.parse_args()
     model_id = registry.active_id()
     if model_id is None:
@@ -121,13 +220,17 @@ def main() -> None:
     app = QApplication.instance() or QApplication([sys.argv[0]])
     collector = GuiThreadCollector(parent=app)
     store = Store.open()
-    print(f"store {os.environ.get('MUSICREC_HOME', '(default)')}: model {model_id}, "
+    shapes = next(info for info in registry.list_models() if info.id == model_id)
+    print(f"store {os.environ.get('MUSICREC_HOME', '(default)')}: "
           f"{store.scalar('SELECT COUNT(*) FROM artists'):,} artists, "
-          f"{store.scalar('SELECT COUNT(*) FROM listeners'):,} listeners; platform {app.platformName()}")
+          f"{store.scalar('SELECT COUNT(*) FROM listeners'):,} listeners, "
+          f"{store.scalar('SELECT COUNT(*) FROM plays'):,} listener-artist pairs; model {model_id} "
+          f"({shapes.n_listeners:,} listeners × {shapes.n_artists:,} artists); platform {app.platformName()}")
+    print(f"runtime: {runtime.describe()}")
     worst: dict[str, list[float]] = {}
     paints = []
     for run in range(1, args.runs + 1):
-        meter, first_paint = one_run(app, collector, model_id)
+        meter, first_paint = one_run(app, collector, model_id, args.switches)
         paints.append(first_paint)
         print(f"\nrun {run}: first paint {first_paint:.0f} ms after show()")
         print(meter.report())

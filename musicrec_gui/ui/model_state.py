@@ -43,7 +43,8 @@ class ActiveModel(QObject):
     def search_index(self, model) -> SearchIndex:
         """``model``'s artist search index, built once for the pages that search it (Similar, Map).
 
-        Building it reduces 18 000 names to search keys: call this off the GUI thread."""
+        Building it reduces every artist name (160 000 at Last.fm-360K size) to a search key: call
+        this off the GUI thread."""
         with self._index_lock:
             if self._index is not None and self._index[0] is model:
                 return self._index[1]

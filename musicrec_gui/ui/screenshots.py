@@ -1,7 +1,8 @@
 """``musicrec-gui --screenshots DIR [--size 1200x780]``: render every page to PNG with whatever the store holds.
 
 For looking at the app without a display (and for documentation). Written:
-welcome.png, library.png, import-report.png, train.png, years.png (and
+welcome.png, library.png, library-coverage.png, library-taste.png,
+community.png, listenbrainz.png, import-report.png, train.png, years.png (and
 year-in-review.png, the picture "Export PNG" writes, when the first person has
 dated listens), and with a trained model (the active saved one is loaded at
 start-up) artists.png, similar.png, for-you.png (the first artist picked, its
@@ -12,18 +13,30 @@ after a learning-rate sweep) — or needs-model.png without one.  With data to
 train on, train-running.png catches a short training run half-way (curves
 growing, Stop enabled); that run is cancelled, so nothing is saved and the
 model in use stays.
+
+listenbrainz.png shows what the mirror named by ``MUSICREC_LISTENBRAINZ_MIRROR``
+offers; without it nothing goes online and the dialog shows an example dump
+(today's date, no size).
 """
 from __future__ import annotations
 
+import datetime as dt
+import os
 import time
 from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QWidget
 
+from musicrec_gui.core import paths
+from musicrec_gui.core.community import keep, listenbrainz
+from musicrec_gui.core.community.mirror import MIRROR_ENV, Dump
 from musicrec_gui.core.engine.events import EpochEvent
 from musicrec_gui.core.names import normalize_name
-from musicrec_gui.core.workflows.importing import ImportOutcome, history
+from musicrec_gui.core.workflows import importing
+from musicrec_gui.core.workflows.importing import CommunityOffer, ImportOutcome, history
+from musicrec_gui.ui.dialogs.community import CommunityDialog, ListenBrainzDialog
 from musicrec_gui.ui.dialogs.import_report import ImportReportDialog
+from musicrec_gui.ui.importing import everyone_covered
 
 # Artists most people know, for the Similar page picture: the first one the model has.
 WELL_KNOWN = ("Metallica", "The Beatles", "Britney Spears", "Radiohead")
@@ -79,12 +92,18 @@ def take_screenshots(window, folder: Path, size: tuple[int, int] = DEFAULT_SIZE)
     _save(window, folder / "welcome.png", written)
     window.stack.setCurrentWidget(window.library)
     _save(window, folder / "library.png", written)
+    for tab, name in ((1, "library-coverage.png"), (2, "library-taste.png")):
+        window.library.tabs.setCurrentIndex(tab)
+        _save(window, folder / name, written)
+    window.library.tabs.setCurrentIndex(0)
+    _community_screenshots(window, folder, written)
     model = window.models.model
     if model is None:
         window.show_page("artists")
         _save(window, folder / "needs-model.png", written)
     outcome = history(window.store) or ImportOutcome([], title="No imports yet")
     dialog = ImportReportDialog(outcome, window)
+    dialog.set_coverage(everyone_covered(window.store))
     dialog.show()
     _save(dialog, folder / "import-report.png", written)
     dialog.close()
@@ -103,6 +122,26 @@ def take_screenshots(window, folder: Path, size: tuple[int, int] = DEFAULT_SIZE)
     _train_running(window, folder, written)
     window.show_page("library")
     return written
+
+
+def _community_screenshots(window, folder: Path, written: list[Path]) -> None:
+    """Add community data, and the ListenBrainz offer (the mirror's, or an example: see the docstring)."""
+    dialog = CommunityDialog(window.imports.hetrec_url(), window)
+    dialog.show()
+    _save(dialog, folder / "community.png", written)
+    dialog.close()
+    if os.environ.get(MIRROR_ENV):
+        offer = importing.newest_listenbrainz()
+    else:
+        today = dt.datetime.now(dt.timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
+        stamp = today.strftime("%Y%m%d-%H%M%S")
+        dump = Dump(folder=f"listenbrainz-dump-0-{stamp}-full", created=today, size=None,
+                    url=f"https://example.invalid/listenbrainz-statistics-dump-{stamp}.tar.zst")
+        offer = CommunityOffer(dump, listenbrainz.LICENCE, {key: keep.estimate(key) for key in keep.KEEP_CHOICES})
+    offer_dialog = ListenBrainzDialog(offer, str(paths.data_dir() / "downloads" / "listenbrainz"), window)
+    offer_dialog.show()
+    _save(offer_dialog, folder / "listenbrainz.png", written)
+    offer_dialog.close()
 
 
 def _explore_screenshots(window, model, folder: Path, written: list[Path]) -> None:

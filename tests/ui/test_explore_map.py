@@ -1,17 +1,22 @@
 """The Map page: PCA at once, hover details, search, click to Similar, the norm view, t-SNE as a cancellable job."""
 from __future__ import annotations
 
+import json
 import multiprocessing
 import time
 
 import numpy as np
-from PySide6.QtCore import QPointF
+from PySide6.QtCore import QPoint, QPointF, Qt
 
-from musicrec_gui.core.engine import projection
+from musicrec_gui.core import importer
+from musicrec_gui.core.engine import projection, registry
+from musicrec_gui.core.store import Store
+from musicrec_gui.ui.main_window import MainWindow
+from musicrec_gui.ui.settings import Settings
 from musicrec_gui.ui.widgets.artist_map import IN_LIBRARY, RECOMMENDED
 
 from .conftest import JOB_TIMEOUT_MS, wait_idle
-from .explore_helpers import explore_window, give_back_true_references, page, trained_template  # noqa: F401
+from .explore_helpers import explore_window, give_back_true_references, page, settle, trained_template  # noqa: F401
 
 
 def scene_position(view, index: int) -> QPointF:
@@ -88,8 +93,11 @@ def test_tsne_runs_in_the_background_and_replaces_the_pca_map(qtbot, explore_win
         pass
     assert job.outcome == "succeeded"
     assert map_page.method == "t-SNE" and map_page.coords.shape == (explore_window.models.model.n_artists, 2)
-    assert "t-SNE" in map_page.note.text()
-    assert map_page.tsne_button.text() == "Refine with t-SNE" and not map_page.progress.isVisible()
+    assert "t-SNE" in map_page.note.text() and "Saved with the model" in map_page.note.text()
+    assert map_page.tsne_button.text() == "Show PCA" and not map_page.progress.isVisible()
+    map_page.tsne_button.click()   # back and forth between the two maps, nothing recomputed
+    assert map_page.method == "PCA" and map_page.tsne_button.text() == "Show t-SNE"
+    assert np.allclose(map_page.coords, projection.pca_2d(explore_window.models.model.artist_emb))
 
 
 def test_cancelling_tsne_stops_the_job_and_its_process(qtbot, explore_window):
@@ -138,3 +146,101 @@ def test_a_new_model_cancels_tsne_and_shows_its_own_pca(qtbot, explore_window):
         pass
     assert map_page.method == "PCA"
     assert np.allclose(map_page.coords, projection.pca_2d(changed.artist_emb))
+
+
+def test_tsne_coordinates_survive_a_restart(qtbot, explore_window, tmp_path):
+    map_page = show_map(qtbot, explore_window)
+    job = map_page.start_tsne()
+    with qtbot.waitSignal(job.finished, timeout=JOB_TIMEOUT_MS * 2):
+        pass
+    computed = map_page.coords.copy()
+    model_id = explore_window.models.model_id
+    assert registry.load_map(model_id, explore_window.models.model.n_artists) is not None
+    explore_window.close()
+
+    again = MainWindow(Store.open(), Settings.at(tmp_path / "settings-2.ini"))
+    qtbot.addWidget(again)
+    again.resize(1200, 780)
+    again.show()
+    wait_idle(qtbot, again)
+    try:
+        restarted = show_map(qtbot, again)
+        assert restarted.method == "t-SNE" and "Saved with the model" in restarted.note.text()
+        assert np.allclose(restarted.coords, computed, atol=1e-4)   # stored as float32
+        assert restarted.tsne_button.text() == "Show PCA"
+        assert restarted.context.compute.submitted["map.points"] == 1   # read, not recomputed
+    finally:
+        again.close()
+
+
+def _add_person(window, name: str, first: list[str], second: list[str]) -> None:
+    """``name`` listened to ``first`` in 2021 and to ``second`` in 2022 (a Spotify export)."""
+    rows = [{"endTime": f"{year}-0{1 + i % 9}-1{i % 9} 12:{i % 60:02d}", "artistName": artist,
+             "trackName": f"Song {i}", "msPlayed": 200_000}
+            for year, artists in ((2021, first), (2022, second)) for i, artist in enumerate(artists * 6)]
+    path = window.store.path.parent / f"{name}-StreamingHistory_music_0.json"
+    path.write_text(json.dumps(rows), encoding="utf-8")
+    reports = importer.import_paths(window.store, [path], person=name)
+    assert not [r.error for r in reports if r.error]
+    window.context.store_changed.emit()
+
+
+def test_the_person_picker_recolours_the_map_and_draws_their_taste_path(qtbot, explore_window):
+    jazz = [f"Jazz Band {n:02d}" for n in range(1, 6)]
+    folk = [f"Folk Band {n:02d}" for n in range(1, 6)]
+    _add_person(explore_window, "kim", jazz, folk)
+    map_page = show_map(qtbot, explore_window)
+    assert map_page.person.isVisible() and map_page.person.person() == "you"
+    map_page.person.set_person("kim")
+    settle(explore_window)
+    qtbot.waitUntil(lambda: map_page.map.drawn() == map_page.map.count())
+    model = explore_window.models.model
+    categories, plays = map_page.categories()
+    names = {str(model.artist_names[i]) for i in np.flatnonzero(categories == IN_LIBRARY)}
+    assert names == set(jazz + folk) and plays.sum() == 60
+    assert "in kim’s library" in [label.text for _, label in map_page.map.legend.items][0]
+    # Her centre of taste moved from the jazz artists (2021) to the folk ones (2022).
+    path = map_page.map.path_points()
+    assert [label for _, _, label in path] == ["2021", "2022"] and map_page.path_box.isVisible()
+    coords = map_page.coords
+    index = {str(n): i for i, n in enumerate(model.artist_names)}
+    jazz_centre = coords[[index[a] for a in jazz]].mean(axis=0)
+    folk_centre = coords[[index[a] for a in folk]].mean(axis=0)
+    (x1, y1, _), (x2, y2, _) = path
+    assert np.allclose((x1, y1), jazz_centre) and np.allclose((x2, y2), folk_centre)
+    # Two people: each one's place today, as a star with the name.
+    assert sorted(label for _, _, label in map_page.map.people_places()) == ["kim", "you"]
+    map_page.path_box.setChecked(False)
+    assert map_page.map.path_points() == []
+
+
+def test_a_points_context_menu_offers_the_artist_actions(qtbot, explore_window):
+    map_page = show_map(qtbot, explore_window)
+    categories, _ = map_page.categories()
+    picked = int(np.flatnonzero(categories == RECOMMENDED)[0])
+    name = map_page.map.name(picked)
+    requested = []
+    map_page.map.point_menu_requested.connect(lambda index, where: requested.append(index))
+
+    class RightClick:
+        def button(self):
+            return Qt.MouseButton.RightButton
+
+        def scenePos(self):
+            return scene_position(map_page.map, picked)
+
+        def screenPos(self):
+            return QPointF(10, 10)
+
+    map_page.map.highlight(picked)   # zoomed in: the point stands clear of its neighbours
+    map_page.map._clicked(RightClick())
+    assert requested == [picked]
+    map_page.show_menu(picked, QPoint(10, 10))
+    actions = {action.text(): action for action in map_page.menu.actions()}
+    assert "Similar artists" in actions and "Not for me" in actions
+    actions["Not for me"].trigger()
+    wait_idle(qtbot, explore_window)
+    settle(explore_window)
+    categories, _ = map_page.categories()
+    assert categories[picked] != RECOMMENDED   # hidden: no longer recommended
+    assert name in explore_window.banner.message()

@@ -9,9 +9,9 @@ import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtWidgets import QApplication
 
-from musicrec_gui.ui.widgets.artist_map import (CHUNK, IN_LIBRARY, OTHER, RECOMMENDED, ArtistMap, NormPlot,
-                                               scaled_sizes)
-from musicrec_gui.ui.widgets.artist_search import ArtistSearchField
+from musicrec_gui.ui.widgets.artist_map import (CHUNK, DETAIL_LIMIT, IN_LIBRARY, OTHER, RECOMMENDED, SCATTER_LIMIT,
+                                               ArtistMap, NormPlot, scaled_sizes)
+from musicrec_gui.ui.widgets.artist_search import BLOCK_KEYS, ArtistSearchField, SearchIndex
 from musicrec_gui.ui.widgets.bias_chart import BiasBars
 from musicrec_gui.ui.widgets.results_table import ResultsTable
 
@@ -75,14 +75,45 @@ def test_map_is_a_few_scatter_items_with_all_points(qtbot, artist_map, cloud):
     from pyqtgraph import ScatterPlotItem
     qtbot.waitUntil(lambda: artist_map.drawn() == N_ARTISTS)   # handed over a chunk per event-loop turn
     scatters = [i for i in artist_map.plot.getPlotItem().items if isinstance(i, ScatterPlotItem)]
-    # One item per CHUNK points of a category plus two one-point markers (hover ring, highlight ring);
-    # no item per artist.
+    # One item per CHUNK points of a category plus two one-point markers (hover ring, highlight ring)
+    # and the (empty) detail layer of big maps; no item per artist.
     categories = cloud[3]
     chunks = sum(-(-int(np.count_nonzero(categories == c)) // CHUNK) for c in (OTHER, IN_LIBRARY, RECOMMENDED))
-    assert len(scatters) == chunks + 2
+    assert len(scatters) == chunks + 3
     assert artist_map.count() == N_ARTISTS
     image = artist_map.grab().toImage()
     assert not image.isNull() and image.width() >= 800
+
+
+def test_a_big_map_draws_its_crowd_as_density_and_zoomed_in_as_points(qtbot):
+    # Beyond SCATTER_LIMIT points the "other" artists are one density image (painting 160 000
+    # points one by one took 150-220 ms a frame); the person's artists stay points on top.
+    n = SCATTER_LIMIT + 20_000
+    rng = np.random.default_rng(11)
+    x, y = rng.normal(0, 5, n), rng.normal(0, 3, n)
+    categories = rng.choice([OTHER, IN_LIBRARY, RECOMMENDED], n, p=[0.99, 0.008, 0.002])
+    listeners = rng.integers(1, 10_000, n)
+    widget = ArtistMap()
+    qtbot.addWidget(widget)
+    widget.resize(800, 600)
+    widget.show()
+    qtbot.waitExposed(widget)
+    widget.set_points(x, y, np.log10(listeners), categories, [f"Artist {i}" for i in range(n)], listeners,
+                      np.zeros(n, dtype=np.int64))
+    qtbot.waitUntil(lambda: widget.drawn() == n)
+    assert widget.density_shown() and not widget.detail.isVisible()
+    pointwise = sum(len(scatter.data) for scatter in widget.scatters)
+    assert pointwise == np.count_nonzero(categories != OTHER)
+    image = widget.density.image
+    assert image is not None and image[..., 3].any()   # the crowd is there, as cells with some opacity
+    # Zoomed in on a lone crowd point: the few in view are points again, with their own sizes.
+    lonely = int(np.flatnonzero(categories == OTHER)[np.argmax(np.abs(x[categories == OTHER]))])
+    widget.highlight(lonely)
+    qtbot.waitUntil(lambda: widget.detail.isVisible())
+    assert not widget.density_shown() and 0 < len(widget.detail.data) <= DETAIL_LIMIT
+    assert widget.drawn() == n
+    vb = widget.plot.getPlotItem().vb
+    assert widget.hover_at(vb.mapViewToScene(QPointF(x[lonely], y[lonely]))) == lonely
 
 
 def test_map_legend_counts_the_categories(artist_map, cloud):
@@ -223,12 +254,31 @@ def test_search_typing_fills_the_popup_and_enter_chooses(qtbot, search_field):
     search_field.show()
     qtbot.waitExposed(search_field)
     qtbot.keyClicks(search_field, "beatl")
+    qtbot.waitUntil(lambda: not search_field.searching())   # the popup fills a bounded step per turn
     assert search_field._model.stringList() == ["The Beatles", "Beatles Tribute", "Beatless"]
     search_field._completer.popup().hide()
     with qtbot.waitSignal(search_field.artist_chosen) as signal:
         qtbot.keyClick(search_field, Qt.Key.Key_Return)
     assert signal.args == ["The Beatles"]
     assert search_field.text() == "The Beatles"
+
+
+def test_search_over_many_names_goes_block_by_block_and_finds_what_a_full_scan_finds(qtbot):
+    # 300 000 names: a keystroke searches one bounded block per step, never all of them at once.
+    names = [f"Artist {i:06d}" + ("é" if i % 7 == 0 else "") for i in range(300_000)] + ["Sigur Rós"]
+    index = SearchIndex.build(names)
+    steps = list(index.search("12345"))
+    assert len(steps) == len(index.blocks) and all(len(step) <= BLOCK_KEYS for step in steps)
+    brute = [i for i, key in enumerate(index.keys) if "12345" in key]
+    assert [i for step in steps for i in step] == brute
+    assert index.matches("sigur ros") == ["Sigur Rós"]   # found in the last block
+    field = ArtistSearchField(limit=1000)
+    qtbot.addWidget(field)
+    field.set_index(index)
+    field.show()
+    qtbot.keyClicks(field, "9999")
+    qtbot.waitUntil(lambda: not field.searching())
+    assert field.popup_names() == [names[i] for i in range(300_000) if "9999" in index.keys[i]][:1000]
 
 
 def test_search_choosing_in_the_popup_announces_once(qtbot, search_field):
@@ -282,6 +332,34 @@ def test_table_sorts_numbers_as_numbers(table):
     assert shown_column(table, 2) == ["2.000", "0.500", "-0.250", ""]       # blanks last
     table.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
     assert shown_column(table, 0) == ["Beyoncé", "Björk", "Sigur Rós", "The Beatles"]
+
+
+def test_a_big_text_sort_is_worked_out_off_the_gui_thread_and_kept(qtbot, table):
+    from musicrec_gui.ui.compute import ComputeQueue
+    from musicrec_gui.ui.widgets.results_table import BACKGROUND_SORT_ROWS
+
+    rng = np.random.default_rng(4)
+    n = BACKGROUND_SORT_ROWS + 5_000
+    names = [f"Artist {i:06d}" + ("é" if i % 3 else "") for i in rng.permutation(n)]
+    frame = pd.DataFrame({"artist": names, "listeners": rng.integers(0, 1000, n), "score": rng.random(n),
+                          "known": rng.random(n) < 0.5})
+    queue = ComputeQueue()
+    table.set_background(queue)
+    table.set_frame(frame, COLUMNS)
+    table.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    assert queue.submitted["table.sort"] == 1 and "sorting…" in table.count_label.text()
+    qtbot.waitUntil(lambda: not queue.busy)
+    shown = table.current_frame()["artist"].tolist()
+    assert shown == sorted(names, key=lambda name: name.replace("é", "")) and "sorting" not in \
+        table.count_label.text()
+    table.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+    qtbot.waitUntil(lambda: not queue.busy)
+    table.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)   # known already: no second computation
+    assert queue.submitted["table.sort"] == 2 and table.current_frame()["artist"].tolist()[0] == shown[0]
+    table.table.sortByColumn(1, Qt.SortOrder.AscendingOrder)   # numbers: on the spot
+    assert queue.submitted["table.sort"] == 2
+    assert table.current_frame()["listeners"].is_monotonic_increasing
+    queue.shutdown()
 
 
 def test_table_filters_accent_insensitively_and_keeps_the_sort(table):

@@ -5,22 +5,37 @@ One folder per model (see ``persist``), named by creation time and preset, plus
 sidecars; loading verifies everything.  A folder whose description cannot be
 read is listed as damaged (``ModelInfo.damaged`` says why) rather than hidden
 or breaking the list; listing also clears partial saves of processes that died.
+
+A model's map (the t-SNE coordinates of its artists, minutes to compute at
+160 000 artists) is kept beside it in ``map.npz`` (``save_map``/``load_map``),
+so a restart does not lose it.  It is not part of the model's checksum (the
+model is complete without it), so it is checked on its own when loaded, as
+strictly as the model's arrays: no pickle, a bounded regular file, exactly
+the expected members, one row of finite numbers per artist.
 """
 from __future__ import annotations
 
 import datetime as _dt
 import json
+import os
 import re
 import shutil
+import tempfile
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from musicrec_gui.core import paths
 from musicrec_gui.core.engine.bundle import TrainedModel
-from musicrec_gui.core.engine.persist import load_model, read_meta, remove_partial_saves, save_model
+from musicrec_gui.core.engine.persist import PARTIAL_PREFIX, load_model, read_meta, remove_partial_saves, save_model
 from musicrec_gui.core.errors import ModelFileError
 
 ACTIVE_FILE = "active.json"
+MAP_FILE = "map.npz"
+MAP_MEMBER = "coordinates"          # (artists, 2) float32
+MAP_HEADER_BYTES = 4096             # room for the zip and .npy headers around the one array
 _SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
@@ -154,3 +169,65 @@ def delete(model_id: str, root: Path | None = None) -> None:
         raise ModelFileError(f"{folder}: cannot delete the model ({exc.strerror or 'error'})") from None
     if was_active:
         (_root(root) / ACTIVE_FILE).unlink(missing_ok=True)
+
+
+# -- the model's map ----------------------------------------------------------------------
+
+def save_map(model_id: str, coordinates: np.ndarray, root: Path | None = None) -> Path:
+    """Keep ``coordinates`` (one 2-D place per artist of the model) beside the saved model.
+
+    Written to a temporary file and renamed into place, so a crash never leaves half a
+    map; raises ``ModelFileError`` when the model is gone or the file cannot be written.
+    """
+    folder = _folder(model_id, root)
+    if not folder.is_dir():
+        raise ModelFileError(f"no saved model {model_id!r}")
+    points = np.ascontiguousarray(coordinates, dtype=np.float32)
+    if points.ndim != 2 or points.shape[1] != 2 or not np.isfinite(points).all():
+        raise ModelFileError(f"{folder}: a map needs one finite 2-D place per artist")
+    temporary = None
+    try:
+        handle, name = tempfile.mkstemp(dir=folder, prefix=PARTIAL_PREFIX, suffix=".npz")
+        os.close(handle)
+        temporary = Path(name)
+        np.savez(temporary, coordinates=points)   # MAP_MEMBER
+        os.replace(temporary, folder / MAP_FILE)
+    except OSError as exc:
+        raise ModelFileError(f"{folder}: the map could not be saved ({exc.strerror or 'write error'})") from None
+    finally:
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)
+    return folder / MAP_FILE
+
+
+def load_map(model_id: str, n_artists: int, root: Path | None = None) -> np.ndarray | None:
+    """The saved map of the model (``n_artists`` × 2 float64), or None when it has none.
+
+    Raises ``ModelFileError`` when the file is there but is not such a map (damaged, crafted,
+    or of another shape): the caller shows the PCA map instead and says why.
+    """
+    path = _folder(model_id, root) / MAP_FILE
+    expected = (int(n_artists), 2)
+    limit = expected[0] * 2 * 4 + MAP_HEADER_BYTES
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise ModelFileError(f"{path}: unreadable ({exc.strerror or 'error'})") from None
+    if not path.is_file() or info.st_size > limit:
+        raise ModelFileError(f"{path}: not a map of this model's {n_artists:,} artists")
+    try:
+        with open(path, "rb") as stream, zipfile.ZipFile(stream) as archive:
+            members = archive.infolist()
+            if [m.filename for m in members] != [MAP_MEMBER + ".npy"] or members[0].file_size > limit:
+                raise ModelFileError(f"{path}: not a map of this model's {n_artists:,} artists")
+            with archive.open(members[0]) as member:
+                points = np.lib.format.read_array(member, allow_pickle=False, max_header_size=MAP_HEADER_BYTES)
+    except ModelFileError:
+        raise
+    except (OSError, zipfile.BadZipFile, ValueError, EOFError, NotImplementedError):
+        raise ModelFileError(f"{path}: the saved map is damaged") from None
+    if points.dtype != np.float32 or points.shape != expected or not np.isfinite(points).all():
+        raise ModelFileError(f"{path}: not a map of this model's {n_artists:,} artists")
+    return points.astype(np.float64)

@@ -3,7 +3,9 @@
 Files that hold nothing to import (podcasts, audiobooks, loved tracks, a
 Spotify ``Userdata.json``…) are listed as skipped, with the reason, and are not
 counted as files to import.  File names are plain text, cut in the middle
-(the end tells files apart), with the full path on hover.
+(the end tells files apart), with the full path on hover.  When the plan holds
+ListenBrainz statistics (a downloaded dump, or its ``artists_all_time.jsonl``),
+the dialog asks how much of them to keep, as the download does.
 """
 from __future__ import annotations
 
@@ -14,6 +16,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHeaderView, QLabel, QPushButton,
                                QStyle, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
+from musicrec_gui.core.community.keep import DEFAULT_KEEP, KEEP_CHOICES, estimate
+from musicrec_gui.core.formats import listenbrainz_stats
 from musicrec_gui.core.formats.base import Format
 from musicrec_gui.core.importer import PlannedSource
 from musicrec_gui.core.library import DEFAULT_PERSON
@@ -66,6 +70,20 @@ class ImportConfirmDialog(QDialog):
         secondary(self.person_hint)
         form.addRow("", self.person_hint)
 
+        self.keep_box = QComboBox()
+        for key, choice in KEEP_CHOICES.items():
+            cost = estimate(key)
+            self.keep_box.addItem(choice.label + (f" — {cost.text()}" if cost else " — every listener in the file"),
+                                  key)
+        self.keep_box.setCurrentIndex(self.keep_box.findData(DEFAULT_KEEP))
+        self.keep_box.setToolTip("The ListenBrainz statistics list hundreds of thousands of listeners. Quick "
+                                 "keeps a random (but always the same) sample, enough to learn from and quick "
+                                 "to train; Everything keeps them all.")
+        self.keep_form = QWidget()
+        keep_form = QFormLayout(self.keep_form)
+        keep_form.setContentsMargins(0, 0, 0, 0)
+        keep_form.addRow("ListenBrainz statistics, keep:", self.keep_box)
+
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.import_button = self.buttons.addButton("Import", QDialogButtonBox.ButtonRole.AcceptRole)
         self.import_button.setDefault(True)
@@ -76,6 +94,7 @@ class ImportConfirmDialog(QDialog):
         layout.addWidget(self.summary)
         layout.addWidget(self.table)
         layout.addWidget(self.person_form)
+        layout.addWidget(self.keep_form)
         layout.addWidget(self.buttons)
         self.resize(self.fontMetrics().horizontalAdvance("x") * 100, self.fontMetrics().height() * 24)
         self._fill()
@@ -86,6 +105,13 @@ class ImportConfirmDialog(QDialog):
 
     def person(self) -> str:
         return self.person_box.currentText().strip() or DEFAULT_PERSON
+
+    def keep(self) -> str | None:
+        """How much of the ListenBrainz statistics to keep (None when the plan holds none)."""
+        return self.keep_box.currentData() if self.has_statistics() else None
+
+    def has_statistics(self) -> bool:
+        return any(p.format.key == listenbrainz_stats.KEY for p in self.plan.importable())
 
     def set_format(self, index: int, fmt: Format) -> None:
         """Use ``fmt`` (a column mapping) for the table at ``index``."""
@@ -133,6 +159,7 @@ class ImportConfirmDialog(QDialog):
                                                        if self.plan.tables else ""))
         self.summary.setText(" · ".join(parts))
         self.person_form.setVisible(personal > 0)
+        self.keep_form.setVisible(self.has_statistics())
         self.import_button.setEnabled(bool(importable))
         self.import_button.setText(f"Import {len(importable)} file{'s' if len(importable) != 1 else ''}"
                                    if importable else "Import")

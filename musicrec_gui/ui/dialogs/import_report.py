@@ -1,4 +1,10 @@
-"""After an import: per file what was recognised, added and skipped, and how well the community data covers you."""
+"""After an import: per file what was recognised, added and skipped, and how well the community data covers you.
+
+Below the files, each person's coverage: how much of their artists and plays
+all the community data knows, and each dataset alone (``CoverageChart``), so a
+person sees what a newly added dataset brought.  The window computes it off
+the GUI thread and hands it over with ``set_coverage``.
+"""
 from __future__ import annotations
 
 import html
@@ -6,12 +12,14 @@ import textwrap
 from pathlib import PurePath
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHeaderView, QLabel, QStyle, QTreeWidget, QTreeWidgetItem,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QGroupBox, QHeaderView, QLabel, QSplitter, QStyle,
+                               QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from musicrec_gui.core.importer import SourceReport
+from musicrec_gui.core.library import DEFAULT_PERSON, Coverage
 from musicrec_gui.core.text import display_name
 from musicrec_gui.core.workflows.importing import ImportOutcome
+from musicrec_gui.ui.widgets.coverage_chart import CoverageChart
 from musicrec_gui.ui.widgets.text import heading
 
 REPORT_COLUMNS = ("File", "Format", "Listener", "Rows read", "Added", "Skipped", "Malformed")
@@ -61,7 +69,7 @@ class ImportReportDialog(QDialog):
         imported = [r for r in reports if not r.error and not r.ignored]
         errors = [r for r in reports if r.error]
 
-        title = heading(outcome.title, 1.3)
+        self.title = heading(outcome.title, 1.3)
         summary = f"{added:,} rows added from {len(imported)} file{'s' if len(imported) != 1 else ''}."
         if errors:
             summary += f" {len(errors)} file{'s' if len(errors) != 1 else ''} could not be imported."
@@ -89,16 +97,37 @@ class ImportReportDialog(QDialog):
                 item.child(index).setFirstColumnSpanned(True)
         self.tree.expandAll()
 
+        self.coverage = CoverageChart()
+        self.coverage.empty_text = "Working out how much of each person's music the community data knows…"
+        self.coverage_box = QGroupBox("How much of each person's music the community data knows")
+        QVBoxLayout(self.coverage_box).addWidget(self.coverage)
+        self.coverage_box.setToolTip("Recommendations can only reach artists the community data knows: "
+                                     "the more of your music it knows, the better they fit")
+        parts = QSplitter(Qt.Orientation.Vertical)
+        parts.addWidget(self.tree)
+        parts.addWidget(self.coverage_box)
+        parts.setChildrenCollapsible(False)
+
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.close)
         buttons.accepted.connect(self.close)
         layout = QVBoxLayout(self)
-        layout.addWidget(title)
+        layout.addWidget(self.title)
         layout.addWidget(self.summary)
         layout.addWidget(self.match)
-        layout.addWidget(self.tree)
+        layout.addWidget(parts, 1)
         layout.addWidget(buttons)
-        self.resize(self.fontMetrics().horizontalAdvance("x") * 120, self.fontMetrics().height() * 28)
+        self.resize(self.fontMetrics().horizontalAdvance("x") * 120, self.fontMetrics().height() * 34)
+
+    def set_coverage(self, coverage: dict[str, list[Coverage]]) -> None:
+        """Each person's coverage (``library.coverage``), the datasets this import added marked "new"."""
+        new = {r.format for r in self.outcome.reports
+               if r.listener is None and r.added and not r.error and not r.ignored}
+        whose = {person: "your" if person == DEFAULT_PERSON else f"{display_name(person)}’s" for person in coverage}
+        self.coverage.empty_text = ("There is no community data yet: add some so recommendations can reach "
+                                    "beyond the artists in your own history.")
+        self.coverage.set_coverage(coverage, new, whose)
+        self.coverage_box.setVisible(bool(coverage))
 
     def _item(self, r: SourceReport) -> QTreeWidgetItem:
         skipped = sum(r.skipped.values())

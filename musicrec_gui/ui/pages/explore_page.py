@@ -22,6 +22,7 @@ from musicrec_gui.core.workflows import freshness
 from musicrec_gui.core.workflows.listening import Listening
 from musicrec_gui.ui.training.models_panel import local_time
 from musicrec_gui.ui.widgets.note_line import NoteLine
+from musicrec_gui.ui.widgets.results_table import ResultsTable
 
 
 class ExplorePage(QWidget):
@@ -44,6 +45,8 @@ class ExplorePage(QWidget):
     def set_model(self, model) -> None:
         self.model = model
         self.listening = self.context.models.listening
+        for table in self.findChildren(ResultsTable):   # big text sorts go to the page computations
+            table.set_background(self.context.compute)
         self.model_changed()
         self.invalidate()
 

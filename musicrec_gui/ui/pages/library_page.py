@@ -1,8 +1,12 @@
-"""The Library page: what the store holds, a person's top artists and months, the import history.
+"""The Library page: what the store holds, a person's top artists and months, the import history,
+how much of the person's music the community data knows, and what counts as their taste.
 
-It only reads the store — off the GUI thread, through the page computations
-(``context.compute``), since counting a big store takes a while — and asks the
-window, through signals, to import or undo: the jobs run elsewhere.
+It reads the store off the GUI thread, through the page computations
+(``context.compute``), since counting a big store takes a while, and asks the
+window, through signals, to import or undo: those jobs run elsewhere.  Leaving
+listening out of a person's taste (an import from the history's context menu,
+a period, an artist) and counting it again are small jobs started here; after
+each, ``context.models.taste_changed()`` makes the recommendations follow at once.
 """
 from __future__ import annotations
 
@@ -10,23 +14,32 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import PurePath
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QFrame, QGridLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-                               QMessageBox, QPushButton, QSplitter, QTableWidget, QToolButton, QVBoxLayout, QWidget)
+                               QMenu, QMessageBox, QPushButton, QSplitter, QTableWidget, QTabWidget, QToolButton,
+                               QVBoxLayout, QWidget)
 
-from musicrec_gui.core import library
+from musicrec_gui.core import library, preferences
+from musicrec_gui.core.library import Coverage
+from musicrec_gui.core.preferences import SOURCE, Exclusion
 from musicrec_gui.core.store import SourceRow, Store
 from musicrec_gui.core.text import count_text, display_name
 from musicrec_gui.ui import settings as options
 from musicrec_gui.ui.dialogs.import_report import short_path
 from musicrec_gui.ui.icons import set_icon
+from musicrec_gui.ui.jobs import Job
+from musicrec_gui.ui.widgets.artist_search import SearchIndex
 from musicrec_gui.ui.widgets.bar_list import BarList
+from musicrec_gui.ui.widgets.coverage_chart import CoverageChart
 from musicrec_gui.ui.widgets.month_chart import MonthChart
 from musicrec_gui.ui.widgets.sortable_item import SortableItem
-from musicrec_gui.ui.widgets.text import heading, scaled_font, secondary, tip_text
+from musicrec_gui.ui.widgets.taste_panel import ArtistDialog, PeriodDialog, TastePanel, exclusion_text
+from musicrec_gui.ui.widgets.text import heading, scaled_font, secondary, sentence, tip_text
 
 HISTORY_COLUMNS = ("Date", "File", "Format", "Listener", "Added", "Skipped", "")
 UNDO_COLUMN = len(HISTORY_COLUMNS) - 1
+ARTIST_CHOICES = 100_000   # a person's artists offered when leaving one out (most played first)
+LEFT_OUT = " · left out of taste"
 # key, caption, a few words under it, the full story on hover.  "listens" and "plays" differ:
 # a listen is one timed play from a personal export; plays also count the totals community
 # datasets give per listener and artist.
@@ -53,6 +66,8 @@ class _PersonView:
     top: list[tuple[str, int]]
     months: list[tuple[str, int]]
     undated: int
+    coverage: list[Coverage]
+    exclusions: list[Exclusion]
 
 
 def _snapshot(store: Store) -> _Snapshot:
@@ -66,7 +81,14 @@ def _snapshot(store: Store) -> _Snapshot:
 
 def _person_view(store: Store, person: str) -> _PersonView:
     return _PersonView(library.top_artists(store, person, limit=15), library.listens_per_month(store, person),
-                       library.undated_listens(store, person))
+                       library.undated_listens(store, person), library.coverage(store, person),
+                       preferences.exclusions(store, person))
+
+
+def _artist_index(store: Store, person: str) -> SearchIndex:
+    """The person's artists, most played first, to find one by typing."""
+    played = library.top_artists(store, person, limit=ARTIST_CHOICES)
+    return SearchIndex.build([name for name, _ in played], [plays for _, plays in played])
 
 
 class StatCard(QFrame):
@@ -100,6 +122,10 @@ class LibraryPage(QWidget):
         self.store = context.store
         self.undo_confirm: QMessageBox | None = None
         self.sources: list[SourceRow] = []
+        self.exclusions: list[Exclusion] = []      # the shown person's
+        self.history_menu: QMenu | None = None
+        self.period_dialog: PeriodDialog | None = None
+        self.artist_dialog: ArtistDialog | None = None
 
         self.person_box = QComboBox()
         self.person_box.setToolTip("Whose top artists and months to show")
@@ -159,15 +185,41 @@ class LibraryPage(QWidget):
         self.history.setWordWrap(False)
         self.history.setSortingEnabled(True)
         self.history.cellDoubleClicked.connect(self._row_activated)
-        self.history.setToolTip("Double-click an import to see its report")
-        history_box = QGroupBox("Import history")
+        self.history.setToolTip("Double-click an import to see its report; right-click for more")
+        self.history.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.history.customContextMenuRequested.connect(self._history_menu)
+        history_box = QWidget()
         history_layout = QVBoxLayout(history_box)
         history_layout.addWidget(self.filter)
         history_layout.addWidget(self.history)
 
+        self.coverage = CoverageChart()
+        self.coverage_note = QLabel("Recommendations can only reach artists the community data knows: the more "
+                                    "of someone's music a dataset knows, the better it serves them. A dataset "
+                                    "from today (ListenBrainz) knows far more of today's music than one from "
+                                    "2011.", wordWrap=True)
+        secondary(self.coverage_note)
+        coverage_box = QWidget()
+        coverage_layout = QVBoxLayout(coverage_box)
+        coverage_layout.addWidget(self.coverage_note)
+        coverage_layout.addWidget(self.coverage, 1)
+
+        self.taste = TastePanel()
+        self.taste.include_requested.connect(lambda exclusion: self.include(exclusion))
+        self.taste.period_requested.connect(self.ask_period)
+        self.taste.artist_requested.connect(self.ask_artist)
+
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(history_box, "Import history")
+        self.tabs.addTab(coverage_box, "Community coverage")
+        self.tabs.addTab(self.taste, "What counts as taste")
+        self.tabs.setTabToolTip(1, "How much of the person's music each community dataset knows")
+        self.tabs.setTabToolTip(2, "Listening left out of the person's taste, and how to leave some out")
+
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(charts)
-        splitter.addWidget(history_box)
+        splitter.addWidget(self.tabs)
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 1)
         self.history.setMinimumHeight(self.fontMetrics().height() * 8)
@@ -215,6 +267,12 @@ class LibraryPage(QWidget):
             self.top_artists.set_items([])
             self.months.set_months([])
             self.undated.clear()
+            self.coverage.empty_text = "Import your own listening history to see how much of it the " \
+                                       "community data knows"
+            self.coverage.set_coverage({})
+            self.exclusions = []
+            self.taste.set_exclusions(None, [])
+            self._mark_left_out()
             return
         store = self.store
         self.context.compute.submit((self, "person"), lambda: _person_view(store, person),
@@ -232,6 +290,28 @@ class LibraryPage(QWidget):
         self.undated.setText(f"{count_text(view.undated, 'listen')} with unknown time "
                              f"{'is' if view.undated == 1 else 'are'} not shown." if view.undated else "")
         self.undated.setVisible(bool(view.undated))
+        self.coverage.empty_text = ("No community data yet: add some (Add community data…) so recommendations "
+                                    "can reach beyond the artists in this history")
+        self.coverage.set_coverage({person: view.coverage}, whose={person: self._whose(person)})
+        self.exclusions = view.exclusions
+        self.taste.set_exclusions(person, view.exclusions)
+        left_out = len(view.exclusions)
+        self.tabs.setTabText(2, f"What counts as taste ({left_out} left out)" if left_out else "What counts as taste")
+        self._mark_left_out()
+
+    def _whose(self, person: str) -> str:
+        return "your" if person == library.DEFAULT_PERSON else f"{display_name(person)}’s"
+
+    def _mark_left_out(self) -> None:
+        """The history says which imports are left out of the shown person's taste."""
+        left_out = {e.source_id for e in self.exclusions if e.kind == SOURCE}
+        for row in range(self.history.rowCount()):
+            item = self.history.item(row, 3)
+            if item is None:
+                continue
+            source_id = item.data(Qt.ItemDataRole.UserRole)
+            text = item.text().removesuffix(LEFT_OUT)
+            item.setText(text + LEFT_OUT if source_id in left_out else text)
 
     def _fill_history(self, sources: list[SourceRow]) -> None:
         table = self.history
@@ -263,6 +343,7 @@ class LibraryPage(QWidget):
             table.setCellWidget(row, UNDO_COLUMN, self._undo_button(source))
         table.setSortingEnabled(True)
         table.sortItems(0, Qt.SortOrder.DescendingOrder)   # newest first
+        self._mark_left_out()
         self._apply_filter(self.filter.text())
 
     def _undo_button(self, source: SourceRow) -> QToolButton:
@@ -293,6 +374,110 @@ class LibraryPage(QWidget):
         item = self.history.item(row, 0)
         if item is not None:
             self.report_requested.emit(item.data(Qt.ItemDataRole.UserRole))
+
+    def _source(self, source_id: int) -> SourceRow | None:
+        return next((s for s in self.sources if s.id == source_id), None)
+
+    def _history_menu(self, position: QPoint) -> None:
+        item = self.history.itemAt(position)
+        if item is None:
+            return
+        source = self._source(item.data(Qt.ItemDataRole.UserRole))
+        if source is None:
+            return
+        self.history_menu = self.source_menu(source)
+        self.history_menu.popup(self.history.viewport().mapToGlobal(position))
+
+    def source_menu(self, source: SourceRow) -> QMenu:
+        """An import's menu: its report, leaving it out of (or counting it in) its person's taste, undo."""
+        menu = QMenu(self)
+        menu.addAction("Show the import report", lambda: self.report_requested.emit(source.id))
+        if source.role == "personal" and source.listener:
+            who = self._whose(source.listener)
+            excluded = next((e for e in self.exclusions if e.kind == SOURCE and e.source_id == source.id), None)
+            if excluded is not None:
+                menu.addAction(f"Count it in {who} taste again",
+                               lambda: self.include(excluded, source.listener))
+            else:
+                menu.addAction(f"Leave it out of {who} taste",
+                               lambda: self.exclude(preferences.source_exclusion(source.id), source.listener))
+        menu.addSeparator()
+        menu.addAction("Undo this import…", lambda: self.ask_undo(source))
+        return menu
+
+    # -- what counts as taste ----------------------------------------------------------
+    def exclude(self, exclusion: Exclusion, person: str | None = None) -> Job | None:
+        """Leave ``exclusion`` out of ``person``'s taste (the shown person by default), as a job."""
+        person = person or self.person()
+        if person is None:
+            return None
+        store = self.store
+        job = self.context.start("Leaving listening out of the taste", lambda token, report: preferences.exclude(
+            store, person, exclusion))
+        if job is not None:
+            job.succeeded.connect(lambda stored: self._taste_changed(
+                f"{exclusion_text(stored)} no longer counts in {self._whose(person)} taste "
+                f"({count_text(stored.listens, 'listen')} left out); recommendations follow."))
+            job.failed.connect(lambda failure: self.context.error.emit(sentence(str(failure.exception))))
+        return job
+
+    def include(self, exclusion: Exclusion, person: str | None = None) -> Job | None:
+        """Count ``exclusion`` in ``person``'s taste again, as a job."""
+        person = person or self.person()
+        if person is None:
+            return None
+        store = self.store
+        job = self.context.start("Counting listening in the taste again", lambda token, report: preferences.include(
+            store, person, exclusion))
+        if job is not None:
+            job.succeeded.connect(lambda _removed: self._taste_changed(
+                f"{exclusion_text(exclusion)} counts in {self._whose(person)} taste again."))
+            job.failed.connect(lambda failure: self.context.error.emit(sentence(str(failure.exception))))
+        return job
+
+    def _taste_changed(self, text: str) -> None:
+        self.context.models.taste_changed()
+        self.context.notice.emit(text)
+        self._show_person(self.person_box.currentText())
+
+    def ask_period(self) -> PeriodDialog | None:
+        person = self.person()
+        if person is None:
+            return None
+        dialog = PeriodDialog(person, parent=self)
+        dialog.accepted.connect(lambda: self._period_chosen(dialog, person))
+        dialog.finished.connect(lambda _result: dialog.deleteLater())
+        self.period_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _period_chosen(self, dialog: PeriodDialog, person: str) -> None:
+        self.period_dialog = None
+        self.exclude(preferences.period_exclusion(dialog.period()), person)
+
+    def ask_artist(self) -> ArtistDialog | None:
+        person = self.person()
+        if person is None:
+            return None
+        dialog = ArtistDialog(person, parent=self)
+        dialog.accepted.connect(lambda: self._artist_chosen(dialog, person))
+        dialog.finished.connect(lambda _result: self._forget_artist_dialog(dialog))
+        self.artist_dialog = dialog
+        store = self.store
+        self.context.compute.submit((self, "artists"), lambda: _artist_index(store, person),
+                                    lambda index: dialog.set_artists(index) if self.artist_dialog is dialog else None,
+                                    label="library.artists")
+        dialog.open()
+        return dialog
+
+    def _forget_artist_dialog(self, dialog: ArtistDialog) -> None:
+        if self.artist_dialog is dialog:
+            self.artist_dialog = None
+        dialog.deleteLater()
+
+    def _artist_chosen(self, dialog: ArtistDialog, person: str) -> None:
+        if dialog.artist():
+            self.exclude(preferences.artist_exclusion(dialog.artist()), person)
 
     # -- undo ------------------------------------------------------------------
     def ask_undo(self, source: SourceRow) -> None:

@@ -20,6 +20,8 @@ from musicrec_gui.core.engine.dim_search import size_grid, trial_epochs
 from musicrec_gui.core.engine.events import BatchPoints, DimEvent, EpochEvent, LRFinderEvent
 from musicrec_gui.core.engine.settings import PRESETS, Settings
 from musicrec_gui.core.errors import MusicRecError
+from musicrec_gui.core.formats import FORMATS
+from musicrec_gui.core.text import display_name
 from musicrec_gui.core.jobs import StopToken
 from musicrec_gui.core.workflows import training
 from musicrec_gui.ui import settings as options
@@ -35,6 +37,17 @@ from musicrec_gui.ui.training.run_panel import RunPanel, epochs_text
 from musicrec_gui.ui.training.settings_form import PRESET_TITLES, SettingsForm
 from musicrec_gui.ui.widgets.lr_plot import rate_text
 from musicrec_gui.ui.widgets.text import heading, secondary
+
+FORMAT_LABELS = {fmt.key: fmt.label for fmt in FORMATS}
+
+
+def named_community(store, settings: Settings) -> Settings:
+    """``settings`` with "all community data" spelled out as the datasets in the library now, so the saved
+    model records exactly what it learned from (runs in the training job)."""
+    if settings.community:
+        return settings
+    return settings.replace(community=tuple(data.dataset for data in library.community_datasets(store)))
+
 
 STOP_TIP = ("End training now and keep the best weights so far;\nyou are asked whether to save them.\n"
             "(Cancel in the status bar throws the run away instead.)")
@@ -59,6 +72,7 @@ class TrainPage(QWidget):
         self._record_pending = False  # that record is still to be drawn (the page was hidden)
         self._devices_known = False
         self._has_plays = False
+        self._dataset_labels: dict[str, str] = {}   # community dataset key -> its name, as the library calls it
 
         self.form = SettingsForm()
         self.device_probe = DeviceProbe(context.compute, self)
@@ -160,11 +174,19 @@ class TrainPage(QWidget):
 
     # -- state ----------------------------------------------------------------------------
     def refresh(self) -> None:
-        """Re-read whether there is anything to train on, and the saved models."""
+        """Re-read whether there is anything to train on, the saved models, and (off the GUI thread)
+        the community datasets the settings offer."""
         self._has_plays = library.has_plays(self.store)
         self.stack.setCurrentWidget(self.stack.widget(0) if self._has_plays else self.empty)
         self._list_models()
         self._update_buttons()
+        store = self.store
+        self.context.compute.submit((self, "community"), lambda: library.community_datasets(store),
+                                    self._datasets_found, label="train.community")
+
+    def _datasets_found(self, datasets: list[library.CommunityData]) -> None:
+        self._dataset_labels.update({data.dataset: data.label for data in datasets})
+        self.form.community.set_datasets(datasets)
 
     def _list_models(self) -> None:
         self.models_panel.set_models(registry.list_models(), self.context.models.model_id or registry.active_id())
@@ -244,6 +266,14 @@ class TrainPage(QWidget):
             self._stop.stop()
             self.stop_button.setEnabled(False)
 
+    def community_note(self, model) -> str:
+        """Which community data the model learned from, in words (its saved settings record it)."""
+        keys = model.settings.community
+        if not keys:
+            return "Learned from all the community data in the library when it was trained."
+        labels = [display_name(self._dataset_labels.get(key) or FORMAT_LABELS.get(key) or key) for key in keys]
+        return f"Learned from the community data: {', '.join(labels)}."
+
     # -- learning-rate finder --------------------------------------------------------------
     def find_learning_rate(self) -> Job | None:
         stop, settings = StopToken(), self.form.settings()
@@ -311,9 +341,10 @@ class TrainPage(QWidget):
         name = f"{PRESET_TITLES[self.form.preset_key()]} · size {settings.dim}"
         extras = {"lr_finder": self._lr_record, "dim_search": self._dim_record}
         stop = StopToken()
+        store = self.store
         job = self._start(training.TRAINING, lambda token, report: training.train(
-            self.store, settings, name=name, extras=extras, token=token, report=report, stop=stop), stop,
-            TRAINING_CANCEL)
+            store, named_community(store, settings), name=name, extras=extras, token=token, report=report,
+            stop=stop), stop, TRAINING_CANCEL)
         if job is None:
             return None
         self._remember_form()
@@ -342,7 +373,7 @@ class TrainPage(QWidget):
                     f"best epoch {result.best_epoch}")
         if result.message and not (result.stopped or result.diverged):   # those two are told elsewhere
             headline += f" · {result.message}"
-        self.run_panel.finish(outcome, headline)
+        self.run_panel.finish(outcome, headline, self.community_note(outcome.model))
         self._shown_model = outcome.model
         if outcome.info is not None:
             self._model_saved(outcome.model, outcome.info)
@@ -414,7 +445,7 @@ class TrainPage(QWidget):
         if not self._record_pending or model is None:
             return
         self._record_pending = False
-        self.run_panel.show_record(model)
+        self.run_panel.show_record(model, self.community_note(model))
         record = model.lr_finder
         if record and record.get("lrs"):
             self.lr_panel.show_result(record["lrs"], record["losses"], record["smoothed"], record.get("suggestion"),

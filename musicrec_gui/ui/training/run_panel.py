@@ -137,8 +137,9 @@ class RunPanel(QWidget):
         self.status.setText(" · ".join(p for p in parts if p) or "Training…")
 
     # -- the end of a run ---------------------------------------------------------------
-    def finish(self, outcome, headline: str) -> None:
-        """A ``tasks.TrainOutcome``: summary, and the save question when it came back unsaved."""
+    def finish(self, outcome, headline: str, community: str = "") -> None:
+        """A ``tasks.TrainOutcome``: summary, and the save question when it came back unsaved;
+        ``community`` says which community data it learned from."""
         result = outcome.result
         self.bar.setValue(1000)
         self.bar.setFormat(f"epoch {result.epochs_run}/{self._epochs}")
@@ -151,7 +152,7 @@ class RunPanel(QWidget):
                 "learning rate (or use “Find learning rate”) and train again. " + _detail(result.message))
         note = (f"Trained on {outcome.n_train:,} listener–artist pairs; measured on the "
                 f"{outcome.n_valid:,} pairs held out for validation.") if outcome.evaluation else ""
-        self.summary.show_evaluation(outcome.evaluation, headline, note)
+        self.summary.show_evaluation(outcome.evaluation, headline, " ".join(p for p in (note, community) if p))
         if outcome.info is None:
             kept = (f"the weights of epoch {result.best_epoch}" if result.best_epoch
                     else "the starting weights (no epoch finished)")
@@ -168,8 +169,9 @@ class RunPanel(QWidget):
         self.status.setText(text)
 
     # -- a saved model's record -----------------------------------------------------------
-    def show_record(self, model) -> None:
-        """The epoch curves and evaluation a saved ``TrainedModel`` carries (batch losses are not kept)."""
+    def show_record(self, model, community: str = "") -> None:
+        """The epoch curves and evaluation a saved ``TrainedModel`` carries (batch losses are not kept);
+        ``community`` says which community data it learned from."""
         self.curves.clear()
         self.warning.hide()
         self.prompt.hide()
@@ -187,7 +189,9 @@ class RunPanel(QWidget):
         headline = f"<b>{html.escape(model.name or 'Saved model')}</b> · {epochs_text(epochs)}"
         if best:
             headline += f", best epoch {best}"
-        self.summary.show_evaluation(model.evaluation, headline)
+        measured = ("Measured on the validation pairs: plays held out from training." if model.evaluation
+                    else "No validation pairs, so nothing could be measured.")
+        self.summary.show_evaluation(model.evaluation, headline, " ".join(p for p in (measured, community) if p))
 
 
 def _detail(message: str) -> str:
