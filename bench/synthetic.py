@@ -68,7 +68,7 @@ class Planted:
                  listener_keys=self.listener_keys.astype(str), artist_names=self.artist_names.astype(str))
 
     @classmethod
-    def load(cls, path: Path) -> "Planted":
+    def load(cls, path: Path) -> Planted:
         with np.load(path, allow_pickle=False) as npz:
             return cls(npz["taste"], npz["artist_genre"], npz["artist_weight"],
                        npz["listener_keys"].astype(object), npz["artist_names"].astype(object))

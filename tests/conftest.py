@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")

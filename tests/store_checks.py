@@ -24,7 +24,8 @@ def check_store(path: str | Path) -> dict:
     conn = sqlite3.connect(path)
     try:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        one = lambda sql: conn.execute(sql).fetchone()[0]
+        def one(sql):
+            return conn.execute(sql).fetchone()[0]
         # plays is exactly listens + counts, pair by pair, and never empty or negative.
         assert one("""SELECT COUNT(*) FROM (
                         SELECT listener_id, artist_id, SUM(n) AS n FROM (

@@ -16,14 +16,13 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from shared_data import EXPORTS, HETREC, require_shared
+from store_checks import check_store
 
 from musicrec_gui.core import importer
 from musicrec_gui.core.formats.base import COUNT_COLUMNS, LISTEN_COLUMNS, Chunk, Format, Source
 from musicrec_gui.core.names import normalize_name
 from musicrec_gui.core.store import Store
-
-from shared_data import EXPORTS, HETREC, require_shared
-from store_checks import check_store
 
 REAL_EXPORTS = sorted(p.relative_to(EXPORTS).as_posix() for p in EXPORTS.rglob("*")
                       if p.is_file() and p.name != "README.md") if EXPORTS.exists() else ["(missing)"]

@@ -8,14 +8,12 @@ import sys
 import zipfile
 
 import pandas as pd
-import pytest
+from shared_data import EXPORTS, HETREC, require_shared
 
 from musicrec_gui.cli import main as cli_main
 from musicrec_gui.core import importer, library
 from musicrec_gui.core.names import is_placeholder, normalize_name
 from musicrec_gui.core.store import Store
-
-from shared_data import EXPORTS, HETREC, require_shared
 
 SPOTIFY = EXPORTS / "spotify-account-data" / "StreamingHistory_music_3.json"
 BENJAMIN = EXPORTS / "lastfm-benjaminbenben-csv" / "lastfm_scrobbles.csv"

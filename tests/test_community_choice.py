@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from shared_data import EXPORTS, HETREC, require_shared
 
 from musicrec_gui.cli import main as cli_main
 from musicrec_gui.core import importer, library
@@ -12,7 +13,6 @@ from musicrec_gui.core.engine.settings import Settings, preset
 from musicrec_gui.core.errors import MusicRecError
 from musicrec_gui.core.store import Store
 from musicrec_gui.core.workflows import training
-from shared_data import EXPORTS, HETREC, require_shared
 
 SAMPLE_360K = EXPORTS / "lastfm-360k" / "usersha1-artmbid-artname-plays.tsv"
 

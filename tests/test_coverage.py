@@ -1,9 +1,10 @@
 """How much of a person's music each community dataset knows: per dataset and together, as a brute force says."""
 from __future__ import annotations
 
+from shared_data import EXPORTS, HETREC, require_shared
+
 from musicrec_gui.core import importer, library
 from musicrec_gui.core.store import Store
-from shared_data import EXPORTS, HETREC, require_shared
 
 
 def _brute_force(store: Store, person: str, dataset: str | None) -> tuple[int, int, int, int]:

@@ -15,12 +15,11 @@ import sys
 import textwrap
 
 import pytest
+from shared_data import EXPORTS, require_shared
+from store_checks import check_store
 
 from musicrec_gui.core import importer, library
 from musicrec_gui.core.store import Store
-
-from shared_data import EXPORTS, require_shared
-from store_checks import check_store
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs SIGKILL")
 

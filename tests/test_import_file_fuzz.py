@@ -15,12 +15,11 @@ import zlib
 from pathlib import Path
 
 import pytest
+from shared_data import EXPORTS, require_shared
+from store_checks import check_store
 
 from musicrec_gui.core import importer
 from musicrec_gui.core.store import Store
-
-from shared_data import EXPORTS, require_shared
-from store_checks import check_store
 
 EXPORT_FILES = sorted(p.relative_to(EXPORTS).as_posix() for p in EXPORTS.rglob("*")
                       if p.is_file() and p.name != "README.md") if EXPORTS.exists() else ["(missing)"]

@@ -11,14 +11,12 @@ import io
 
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
+from shared_data import EXPORTS, require_shared
+from store_checks import check_store, table_counts
 
 from musicrec_gui.core import importer
 from musicrec_gui.core.formats.base import Source
 from musicrec_gui.core.store import Store
-
-from shared_data import EXPORTS, require_shared
-from store_checks import check_store, table_counts
-
 
 SAMPLES = [
     "spotify-account-data/StreamingHistory_music_3.json",

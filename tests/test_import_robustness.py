@@ -21,6 +21,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from shared_data import EXPORTS, HETREC, require_shared
+from store_checks import check_store
 
 from musicrec_gui.core import importer, library, paths
 from musicrec_gui.core.errors import StoreError
@@ -28,9 +30,6 @@ from musicrec_gui.core.formats.base import MAX_PLAY_COUNT, MAX_TEXT_CHARS, Sourc
 from musicrec_gui.core.formats.text import MAX_LINE_BYTES
 from musicrec_gui.core.jobs import Cancelled, StopToken
 from musicrec_gui.core.store import Store
-
-from shared_data import EXPORTS, HETREC, require_shared
-from store_checks import check_store
 
 REPO = Path(__file__).resolve().parents[1]
 GHAN_HEADER = "uts,utc_time,artist,artist_mbid,album,album_mbid,track,track_mbid\n"

@@ -73,16 +73,16 @@ def test_the_contract_catches_a_violation(tmp_path, monkeypatch):
         "musicrec_gui.core.bad imports PySide6", "musicrec_gui.core.bad imports musicrec_gui.ui"]
 
 
-RUNTIME = """
+RUNTIME = f"""
 import importlib, pkgutil, sys
 import musicrec_gui.core as core
 for info in pkgutil.walk_packages(core.__path__, "musicrec_gui.core."):
     importlib.import_module(info.name)
 import musicrec_gui.cli
 musicrec_gui.cli.build_parser()
-print(sorted(name for name in sys.modules if name.split(".")[0] in %r or name.startswith("musicrec_gui.ui")))
+print(sorted(name for name in sys.modules if name.split(".")[0] in {QT!r} or name.startswith("musicrec_gui.ui")))
 print("musicrec_gui.core.workflows.listening" in sys.modules)
-""" % (QT,)
+"""
 
 
 def test_importing_all_of_the_core_and_the_cli_loads_no_qt():

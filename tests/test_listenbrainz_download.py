@@ -14,7 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import listenbrainz_dump as dumps
 import pytest
 
-from musicrec_gui.core import importer, library
+from musicrec_gui.core import library
 from musicrec_gui.core.community import keep, listenbrainz, mirror
 from musicrec_gui.core.download import ArchiveError, DownloadError
 from musicrec_gui.core.errors import MusicRecError

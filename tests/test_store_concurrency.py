@@ -15,14 +15,13 @@ import time
 from pathlib import Path
 
 import pytest
+from shared_data import EXPORTS, require_shared
+from store_checks import check_store, table_counts
 
 from musicrec_gui.core import importer
 from musicrec_gui.core.errors import StoreError
 from musicrec_gui.core.jobs import Cancelled, Progress, StopToken
 from musicrec_gui.core.store import SCHEMA_VERSION, WAITING_STAGE, Store
-
-from shared_data import EXPORTS, require_shared
-from store_checks import check_store, table_counts
 
 REPO = Path(__file__).resolve().parents[1]
 

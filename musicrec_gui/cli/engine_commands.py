@@ -22,8 +22,15 @@ from musicrec_gui.cli.progress import TerminalProgress
 from musicrec_gui.core.engine.settings import PRESETS
 from musicrec_gui.core.jobs import JointToken, StopToken
 from musicrec_gui.core.text import count_text, terminal_text
-from musicrec_gui.core.workflows.listening import (DEFAULT_COUNT, EXPLORE, LANES, METRICS, MIN_LISTENERS, REDISCOVER,
-                                                   REDISCOVER_MONTHS)
+from musicrec_gui.core.workflows.listening import (
+    DEFAULT_COUNT,
+    EXPLORE,
+    LANES,
+    METRICS,
+    MIN_LISTENERS,
+    REDISCOVER,
+    REDISCOVER_MONTHS,
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -31,10 +31,10 @@ import json
 import re
 import sqlite3
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from itertools import compress
 from pathlib import Path
-from typing import Iterable
 
 import numpy as np
 import pandas as pd
@@ -43,8 +43,14 @@ from musicrec_gui.core import formats
 from musicrec_gui.core.errors import ImportFormatError, MusicRecError, StoreError
 from musicrec_gui.core.formats.base import MAX_REPORTED_LINES, Format, Source
 from musicrec_gui.core.formats.sources import is_zip
-from musicrec_gui.core.identity import (NO_ARTIST, NO_LISTENER, ArtistResolver, ListenerResolver, distinct_artists,
-                                        distinct_listeners)
+from musicrec_gui.core.identity import (
+    NO_ARTIST,
+    NO_LISTENER,
+    ArtistResolver,
+    ListenerResolver,
+    distinct_artists,
+    distinct_listeners,
+)
 from musicrec_gui.core.jobs import Cancelled, Progress, Reporter, StopToken, ignore_events
 from musicrec_gui.core.library import DEFAULT_PERSON, person_match
 from musicrec_gui.core.store import WAITING_STAGE, Store
@@ -338,7 +344,7 @@ class _FileImport:
         _create_stage(conn, self.stored_rows)
         bulk = self.store.bulk_writes(conn) if self._is_bulk() else contextlib.nullcontext()
         with bulk:
-            for chunk in self.fmt.parse(self.source):
+            for chunk in formats.parse(self.source, self.fmt):
                 self.token.check()
                 result.rows_read += chunk.rows_read
                 self.skipped.update(chunk.skipped)
@@ -428,14 +434,15 @@ class _FileImport:
         comparison, so skipping the staging copy makes first imports fast.
         """
         fresh = self.listeners.fresh(listener_ids)
-        rows = zip(listener_ids.tolist(), artist_ids.tolist(), frame["track"].tolist(), frame["album"].tolist(),
-                   _nullable(frame["played_at"]), _nullable(frame["ms_played"]))
+        rows: Iterable[tuple] = zip(listener_ids.tolist(), artist_ids.tolist(), frame["track"].tolist(),
+                                    frame["album"].tolist(), _nullable(frame["played_at"]),
+                                    _nullable(frame["ms_played"]))
         direct = int(fresh.sum())
         if direct == len(fresh):
             direct_rows, staged_rows = rows, None
         else:
-            rows = list(rows)
-            direct_rows, staged_rows = compress(rows, fresh), compress(rows, ~fresh)
+            listed = list(rows)
+            direct_rows, staged_rows = compress(listed, fresh), compress(listed, ~fresh)
         self.conn.executemany(
             f"""INSERT INTO listens (listener_id, artist_id, track, album, played_at, ms_played, source_id)
                 VALUES (?, ?, ?, ?, ?, ?, {int(self.source_id)})""", direct_rows)
@@ -472,7 +479,8 @@ class _FileImport:
         self.counted.update(met)
         self.conn.executemany("INSERT OR IGNORE INTO temp.affected VALUES (?)", ((i,) for i in met))
         again = np.isin(listener_ids, earlier) if earlier else np.zeros(len(listener_ids), dtype=bool)
-        insert = f"INSERT INTO counts (listener_id, artist_id, source_id, plays) VALUES (?, ?, {int(self.source_id)}, ?)"
+        insert = ("INSERT INTO counts (listener_id, artist_id, source_id, plays) "
+                  f"VALUES (?, ?, {int(self.source_id)}, ?)")
         for rows, sql in ((~again, insert),
                           (again, insert + " ON CONFLICT (listener_id, artist_id, source_id) "
                                            "DO UPDATE SET plays = plays + excluded.plays")):

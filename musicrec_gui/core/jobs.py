@@ -9,8 +9,8 @@ adapter can pass them across threads safely.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 
 class Cancelled(Exception):

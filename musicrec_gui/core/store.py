@@ -31,9 +31,9 @@ import json
 import sqlite3
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 import pandas as pd
 
@@ -211,7 +211,7 @@ class Store:
             raise
 
     @classmethod
-    def open(cls) -> "Store":
+    def open(cls) -> Store:
         """The default store: ``$MUSICREC_HOME`` or the per-user data folder."""
         return cls(paths.store_path())
 
@@ -380,8 +380,10 @@ class Store:
             """SELECT s.id, s.path, s.format, s.format_label, s.role, l.name, s.imported_at,
                       s.rows_read, s.added, s.skipped, s.malformed, s.malformed_lines, s.notes
                FROM sources s LEFT JOIN listeners l ON l.id = s.listener_id ORDER BY s.id""").fetchall()
-        return [SourceRow(*row[:9], json.loads(row[9]), row[10], json.loads(row[11]), json.loads(row[12]))
-                for row in rows]
+        return [SourceRow(id_, path, fmt, label, role, listener, imported_at, rows_read, added, json.loads(skipped),
+                          malformed, json.loads(lines), json.loads(notes))
+                for (id_, path, fmt, label, role, listener, imported_at, rows_read, added, skipped, malformed, lines,
+                     notes) in rows]
 
     def search_artists(self, text: str, limit: int = 50) -> list[tuple[int, str, int, int]]:
         """Artists whose normalised name contains ``text``: (id, name, listeners, plays)."""

@@ -8,7 +8,7 @@ frozen package.
 """
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 
 from PySide6.QtCore import QByteArray, QObject, QRectF, Qt
@@ -53,7 +53,7 @@ def app_icon() -> QIcon:
     return _themed_icon("musicrec", "#000000", "#000000", "#000000")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _themed_icon(name: str, normal: str, selected: str, disabled: str) -> QIcon:
     source = svg_text(name)
     result = QIcon()

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from PySide6.QtCore import QByteArray, QSettings
 
@@ -75,14 +76,14 @@ class Settings:
         self._migrate()
 
     @classmethod
-    def open(cls) -> "Settings":
+    def open(cls) -> Settings:
         """The app's settings file (see the module docstring for where it lives)."""
         if os.environ.get(paths.HOME_ENV):
             return cls.at(paths.data_dir() / "settings.ini")
         return cls(QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, APP_NAME, APP_NAME))
 
     @classmethod
-    def at(cls, path: str | Path) -> "Settings":
+    def at(cls, path: str | Path) -> Settings:
         """Settings kept in the INI file ``path`` (tests use a temporary one)."""
         return cls(QSettings(str(path), QSettings.Format.IniFormat))
 

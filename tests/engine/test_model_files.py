@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from engine_helpers import synthetic_frames
 
 from musicrec_gui.core.engine import persist, registry
 from musicrec_gui.core.engine.bundle import TrainedModel
@@ -25,8 +26,6 @@ from musicrec_gui.core.engine.persist import load_model, save_model
 from musicrec_gui.core.engine.settings import Settings
 from musicrec_gui.core.engine.trainer import Trainer
 from musicrec_gui.core.errors import ModelFileError
-
-from engine_helpers import synthetic_frames
 
 REPO = Path(__file__).resolve().parents[2]
 POSIX_ONLY = pytest.mark.skipif(sys.platform == "win32", reason="POSIX files and limits")
@@ -206,8 +205,8 @@ def test_a_full_disk_while_saving_gives_a_model_file_error(model, tmp_path):
     """)
     root = tmp_path / "models"
     root.mkdir()
-    done = subprocess.run([sys.executable, "-c", code, str(source), str(root)], capture_output=True, text=True, check=False,
-                          timeout=120, env={**os.environ, "PYTHONPATH": str(REPO)})
+    done = subprocess.run([sys.executable, "-c", code, str(source), str(root)], capture_output=True, text=True,
+                          check=False, timeout=120, env={**os.environ, "PYTHONPATH": str(REPO)})
     assert "Traceback" not in done.stderr, done.stderr
     assert done.stdout.startswith("refused:") and "could not be saved" in done.stdout
     assert list(root.rglob("*")) == []                   # no folder, no .saving-* file

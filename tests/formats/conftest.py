@@ -4,7 +4,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from _fmt_support import EXPORTS, HETREC, require
 
 

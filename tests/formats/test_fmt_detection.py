@@ -4,10 +4,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from _fmt_support import EXPORTS, HETREC, bytes_source, detect_source, file_source, require
 
 from musicrec_gui.core.errors import ImportFormatError
 from musicrec_gui.core.formats import parse
-from _fmt_support import EXPORTS, HETREC, bytes_source, detect_source, file_source, require
 
 # Relative path under exports/ -> expected format key (None: not a listening file).
 EXPECTED = {

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from _fmt_support import bytes_source, check_chunk_contract
 
 from musicrec_gui.core.errors import ImportFormatError
 from musicrec_gui.core.formats import ColumnMapping, parse_mapped, preview_table
 from musicrec_gui.core.formats.base import COUNT_COLUMNS, LISTEN_COLUMNS
-from _fmt_support import bytes_source, check_chunk_contract
 
 
 def collect(data: bytes, mapping: ColumnMapping):

@@ -6,13 +6,13 @@ import json
 
 import pandas as pd
 import pytest
+from _fmt_support import bytes_source, detect_source, run
 
 from musicrec_gui.core.errors import ImportFormatError
 from musicrec_gui.core.formats import blocks, datasets, frames, parse, text
 from musicrec_gui.core.formats.base import Source
 from musicrec_gui.core.formats.lastfm import LASTFM_GHAN_LOVED
 from musicrec_gui.core.formats.text import LATIN1_NOTE
-from _fmt_support import bytes_source, detect_source, run
 
 GHAN_HEADER = b"uts,utc_time,artist,artist_mbid,album,album_mbid,track,track_mbid\n"
 DOWNLOADER_HEADER = b"artist,artist_mbid,album,album_mbid,track,track_mbid,timestamp,datetime\n"
@@ -143,7 +143,8 @@ def test_raw_quotes_in_1k_names() -> None:
 # --- encodings --------------------------------------------------------------------
 
 @pytest.mark.parametrize("data, artist", [
-    (GHAN_HEADER + '"1720688852","11 Jul 2024, 09:07","Björk","","Homogenic","","Jóga",""\n'.encode("latin-1"), "Björk"),
+    (GHAN_HEADER + '"1720688852","11 Jul 2024, 09:07","Björk","","Homogenic","","Jóga",""\n'.encode("latin-1"),
+     "Björk"),
     ("user_000001\t2009-05-04T23:08:57Z\t\tBjörk\t\tJóga\n".encode("latin-1"), "Björk"),
     ('[{"endTime":"2021-02-02 08:35","artistName":"Björk","trackName":"J","msPlayed":40000}]'.encode("latin-1"),
      "Björk"),
@@ -157,7 +158,7 @@ def test_latin1_fallback_is_noted(data: bytes, artist: str) -> None:
 
 def test_latin1_only_for_the_lines_that_need_it() -> None:
     data = "user_1\t2009-05-04T23:08:57Z\t\tBjörk\t\tA\n".encode("latin-1") + \
-        "user_1\t2009-05-04T23:08:57Z\t\t坂本龍一\t\tB\n".encode("utf-8")
+        "user_1\t2009-05-04T23:08:57Z\t\t坂本龍一\t\tB\n".encode()
     assert run(bytes_source(data)).frame["artist"].tolist() == ["Björk", "坂本龍一"]
 
 

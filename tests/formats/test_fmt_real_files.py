@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from _fmt_support import HETREC, export, file_source, lines_of, require, run
 
 UTC = timezone.utc

@@ -5,13 +5,13 @@ import os
 from pathlib import Path
 
 import pytest
+from _fmt_support import EXPORTS, HETREC, bytes_source, require
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from musicrec_gui.core.errors import ImportFormatError
 from musicrec_gui.core.formats import FORMATS, ColumnMapping, blocks, detect, parse_mapped, preview_table, read_sample
 from musicrec_gui.core.formats.datasets import LASTFM_1K
-from _fmt_support import EXPORTS, HETREC, bytes_source, require
 
 PARSERS = [fmt for fmt in FORMATS if fmt.parse is not None]
 

@@ -9,11 +9,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from _fmt_support import HETREC, bytes_source, detect_source, require, run
 
 from musicrec_gui.core.errors import ImportFormatError
 from musicrec_gui.core.formats import iter_sources, read_sample
 from musicrec_gui.core.formats.sources import CountingReader
-from _fmt_support import HETREC, bytes_source, detect_source, require, run
 
 SPOTIFY = json.dumps([{"endTime": "2024-09-23 07:36", "artistName": "結束バンド", "trackName": "月並みに輝け",
                        "msPlayed": 247426}]).encode()

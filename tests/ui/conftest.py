@@ -18,7 +18,6 @@ from musicrec_gui.ui.gc_on_gui_thread import GuiThreadCollector
 from musicrec_gui.ui.main_window import MainWindow
 from musicrec_gui.ui.settings import Settings
 
-
 JOB_TIMEOUT_MS = 30_000
 
 

@@ -5,8 +5,14 @@ from musicrec_gui.core import importer, preferences
 from musicrec_gui.ui.artist_actions import ArtistActions
 from musicrec_gui.ui.widgets.person_picker import PersonPicker
 
-from .explore_helpers import (explore_window, give_back_true_references, page, settle,  # noqa: F401
-                              trained_template, write_person_export)
+from .explore_helpers import (  # noqa: F401
+    explore_window,
+    give_back_true_references,
+    page,
+    settle,
+    trained_template,
+    write_person_export,
+)
 
 
 def _action(menu, text: str):

@@ -4,7 +4,6 @@ from __future__ import annotations
 import time
 
 import shiboken6
-
 from PySide6.QtCore import Qt
 
 from .conftest import wait_idle

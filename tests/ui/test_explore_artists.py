@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 import numpy as np
+
 from musicrec_gui.core.engine import registry
 from musicrec_gui.core.store import Store
 from musicrec_gui.ui.main_window import MainWindow
 from musicrec_gui.ui.settings import Settings
 
 from .conftest import wait_idle
-from .explore_helpers import (explore_window, give_back_true_references, page, settle,  # noqa: F401
-                              trained_template)
+from .explore_helpers import explore_window, give_back_true_references, page, settle, trained_template  # noqa: F401
 
 
 def test_the_table_and_chart_show_the_bias_ranking(qtbot, explore_window):

@@ -8,8 +8,15 @@ from PySide6.QtGui import QGuiApplication
 from musicrec_gui.core import importer
 from musicrec_gui.core.workflows.listening import MIN_LISTENERS
 
-from .explore_helpers import (FORMULA_ARTIST, explore_window, give_back_true_references, page,  # noqa: F401
-                              settle, trained_template, write_person_export)
+from .explore_helpers import (  # noqa: F401
+    FORMULA_ARTIST,
+    explore_window,
+    give_back_true_references,
+    page,
+    settle,
+    trained_template,
+    write_person_export,
+)
 
 
 def test_you_get_unplayed_artists_with_reasons(qtbot, explore_window):

@@ -8,8 +8,7 @@ from PySide6.QtWidgets import QApplication
 from musicrec_gui.core.engine import explore
 from musicrec_gui.core.workflows.listening import MIN_LISTENERS
 
-from .explore_helpers import (RARE_ARTIST, explore_window, give_back_true_references, page,  # noqa: F401
-                              settle, trained_template)
+from .explore_helpers import RARE_ARTIST, explore_window, give_back_true_references, page, settle, trained_template  # noqa: F401
 
 
 def test_it_starts_on_your_most_played_artist(qtbot, explore_window):

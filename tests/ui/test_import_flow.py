@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 from PySide6.QtWidgets import QPushButton
+from shared_data import EXPORTS, HETREC, require_shared
 
 from musicrec_gui.core import importer, library
 from musicrec_gui.core.importer import PlannedSource
 from musicrec_gui.core.store import Store
 from musicrec_gui.ui import settings as options
-
-from shared_data import EXPORTS, HETREC, require_shared
 
 from .conftest import PIPE_LISTENS, SLOW_LISTENS, drop_paths, slow_source, table_counts, text_source, wait_idle
 

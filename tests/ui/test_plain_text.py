@@ -15,8 +15,7 @@ from musicrec_gui.core.formats.base import Source
 from musicrec_gui.ui.dialogs.column_mapping import ColumnMappingDialog
 from musicrec_gui.ui.widgets.text import TIP_WIDTH
 
-from .explore_helpers import (RARE_ARTIST, explore_window, give_back_true_references, page,  # noqa: F401
-                              settle, trained_template)
+from .explore_helpers import RARE_ARTIST, explore_window, give_back_true_references, page, settle, trained_template  # noqa: F401
 
 HOSTILE = '<img src="x"><b>plays</b>&amp;.csv'
 

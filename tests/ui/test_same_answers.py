@@ -10,8 +10,7 @@ import json
 from musicrec_gui.cli import main as cli_main
 
 from .conftest import wait_idle
-from .explore_helpers import (explore_window, give_back_true_references, page, settle,  # noqa: F401
-                              trained_template)
+from .explore_helpers import explore_window, give_back_true_references, page, settle, trained_template  # noqa: F401
 
 
 def _cli(capsys, *argv) -> dict:

@@ -1,15 +1,15 @@
 """The Train page end to end: LR finder, size search, training, stop, save, saved models, responsiveness."""
 from __future__ import annotations
 
-import re
-
 import math
+import re
 import statistics
 import time
 
 import pytest
 from PySide6.QtCore import QElapsedTimer, QPointF, QTimer
 from PySide6.QtWidgets import QMessageBox, QWidget
+from shared_data import HETREC, require_shared
 
 from musicrec_gui.core import importer
 from musicrec_gui.core.engine import registry
@@ -20,7 +20,6 @@ from musicrec_gui.ui import main_window
 from musicrec_gui.ui import settings as options
 from musicrec_gui.ui.main_window import MainWindow
 from musicrec_gui.ui.model_state import ModelGate
-from shared_data import HETREC, require_shared
 
 from .conftest import wait_idle
 

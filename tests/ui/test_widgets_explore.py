@@ -9,8 +9,17 @@ import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtWidgets import QApplication
 
-from musicrec_gui.ui.widgets.artist_map import (CHUNK, DETAIL_LIMIT, IN_LIBRARY, OTHER, RECOMMENDED, SCATTER_LIMIT,
-                                               ArtistMap, NormPlot, scaled_sizes)
+from musicrec_gui.ui.widgets.artist_map import (
+    CHUNK,
+    DETAIL_LIMIT,
+    IN_LIBRARY,
+    OTHER,
+    RECOMMENDED,
+    SCATTER_LIMIT,
+    ArtistMap,
+    NormPlot,
+    scaled_sizes,
+)
 from musicrec_gui.ui.widgets.artist_search import BLOCK_KEYS, ArtistSearchField, SearchIndex
 from musicrec_gui.ui.widgets.bias_chart import BiasBars
 from musicrec_gui.ui.widgets.results_table import ResultsTable

@@ -11,7 +11,6 @@ from musicrec_gui.ui.widgets.csv_export import cell_text, safe_cell, write_csv
 from musicrec_gui.ui.widgets.history import NavigationHistory
 from musicrec_gui.ui.widgets.search_key import search_key
 
-
 # -- CSV export ----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("text, expected", [

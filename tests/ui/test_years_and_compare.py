@@ -9,8 +9,7 @@ from musicrec_gui.core import history, preferences
 from musicrec_gui.core.workflows.comparing import compare
 from musicrec_gui.ui.pages import compare_page, years_page
 
-from .explore_helpers import (explore_window, give_back_true_references, page, settle,  # noqa: F401
-                              trained_template)
+from .explore_helpers import explore_window, give_back_true_references, page, settle, trained_template  # noqa: F401
 from .listener_window import listener_template, listener_window  # noqa: F401
 
 

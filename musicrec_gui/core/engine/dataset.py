@@ -149,7 +149,7 @@ def holdout_mask(listener: np.ndarray, n_listeners: int, share: float, seed: int
     if share <= 0 or n == 0:
         return np.zeros(n, dtype=bool)
     rng = np.random.default_rng(seed)
-    key = rng.random(n)
+    key = rng.random(size=(n,))
     order = np.lexsort((key, listener))          # grouped by listener, random inside
     counts = np.bincount(listener, minlength=n_listeners)
     starts = np.cumsum(counts) - counts

@@ -68,6 +68,7 @@ class Objective:
         sparse structure is built once; epochs shuffle only the batch order."""
         n = listener.shape[0]
         size = self.settings.batch_size or n
+        chunks: list[slice | np.ndarray]
         if size >= n:
             chunks = [slice(None)]    # the whole arrays, shared with the dataset where the device allows
         else:

@@ -35,6 +35,10 @@ class Optimizer:
     def _buffers(self) -> list[torch.Tensor]:
         return []
 
+    def step(self) -> None:
+        """Move the parameters along their gradients (each optimiser's rule)."""
+        raise NotImplementedError
+
     def state_dict(self) -> dict:
         return {"lr": self.lr, "steps": self.steps, "buffers": [b.detach().clone() for b in self._buffers()]}
 

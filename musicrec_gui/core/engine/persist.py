@@ -28,13 +28,13 @@ import tempfile
 import time
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from musicrec_gui.core.engine.bundle import TrainedModel
-from musicrec_gui.core.errors import EngineError
 from musicrec_gui.core.engine.settings import Settings
-from musicrec_gui.core.errors import ModelFileError
+from musicrec_gui.core.errors import EngineError, ModelFileError
 
 FORMAT = "musicrec-model"
 VERSION = 1
@@ -72,7 +72,7 @@ def save_model(model: TrainedModel, folder: str | Path) -> Path:
     temporaries: list[Path] = []
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        arrays = {name: np.ascontiguousarray(getattr(model, name), dtype=dtype)
+        arrays: dict[str, Any] = {name: np.ascontiguousarray(getattr(model, name), dtype=dtype)
                   for name, dtype in NUMERIC_DTYPES.items()}
         for name in TEXT:
             arrays[name + "_utf8"], arrays[name + "_offsets"] = _encode(getattr(model, name))
@@ -152,7 +152,7 @@ def load_model(folder: str | Path) -> TrainedModel:
     arrays = _read_arrays(path, expected, folder)
     try:
         settings = Settings.from_dict(meta["settings"])
-        values = {name: arrays[name] for name in NUMERIC}
+        values: dict[str, Any] = {name: arrays[name] for name in NUMERIC}
         values.update({name: _decode(arrays[name + "_utf8"], arrays[name + "_offsets"], folder) for name in TEXT})
         values.update({name: meta[name] for name in SCALARS})
         model = TrainedModel(settings=settings, **values)

@@ -114,8 +114,10 @@ class Trainer:
         if v is None:
             return math.nan
         U, V = self.model.ranking_vectors(v["rows"])
-        top = metrics.top_n(U, V, *v["exclude"], n=metrics.TOP_N)
-        return metrics.ranking_metrics(top, *v["relevant"], self.data.n_artists).recall
+        exclude_indptr, exclude_indices = v["exclude"]
+        relevant_indptr, relevant_indices = v["relevant"]
+        top = metrics.top_n(U, V, exclude_indptr, exclude_indices, n=metrics.TOP_N)
+        return metrics.ranking_metrics(top, relevant_indptr, relevant_indices, self.data.n_artists).recall
 
     @property
     def validation_listeners(self) -> np.ndarray:
@@ -192,7 +194,8 @@ class Trainer:
         non-finite loss."""
         s = self.settings
         batches = len(self.objective.batches)
-        losses, errors = [], []
+        losses: list[float] = []
+        errors: list[float] = []
         lr = s.lr
         for b, batch_index in enumerate(self.objective.epoch_order(), start=1):
             if token is not None and token.stopped:

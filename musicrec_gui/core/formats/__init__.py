@@ -17,16 +17,25 @@ after some chunks were yielded.
 from __future__ import annotations
 
 import re
-from typing import Iterator, Optional
+from collections.abc import Iterator
 
-from ..errors import ImportFormatError
-from . import apple, datasets, lastfm, listenbrainz, listenbrainz_stats, scrobblers, spotify, youtube
-from .base import COUNT_COLUMNS, LISTEN_COLUMNS, SAMPLE_BYTES, Chunk, Format, Sample, Source
-from .guard import guarded
-from .mapped import ColumnMapping, mapped_format, preview_table
-from .mapped import parse_mapped as _parse_mapped
-from .sources import NESTED_ZIP, iter_sources
-from .text import decode_head
+from musicrec_gui.core.errors import ImportFormatError
+from musicrec_gui.core.formats import (
+    apple,
+    datasets,
+    lastfm,
+    listenbrainz,
+    listenbrainz_stats,
+    scrobblers,
+    spotify,
+    youtube,
+)
+from musicrec_gui.core.formats.base import COUNT_COLUMNS, LISTEN_COLUMNS, SAMPLE_BYTES, Chunk, Format, Sample, Source
+from musicrec_gui.core.formats.guard import guarded
+from musicrec_gui.core.formats.mapped import ColumnMapping, mapped_format, preview_table
+from musicrec_gui.core.formats.mapped import parse_mapped as _parse_mapped
+from musicrec_gui.core.formats.sources import NESTED_ZIP, iter_sources
+from musicrec_gui.core.formats.text import decode_head
 
 EMPTY_LIST = Format(
     key="empty-json-list", label="Empty JSON list", role="ignore", rows="none",
@@ -75,7 +84,7 @@ def read_sample(source: Source, size: int = SAMPLE_BYTES) -> Sample:
     return Sample(head=head, text=decode_head(head), name=source.name)
 
 
-def detect(sample: Sample) -> Optional[Format]:
+def detect(sample: Sample) -> Format | None:
     """The first format in ``FORMATS`` that recognises the sample's content, or ``None``."""
     for fmt in FORMATS:
         try:
@@ -86,7 +95,7 @@ def detect(sample: Sample) -> Optional[Format]:
     return None
 
 
-def parse(source: Source, fmt: Optional[Format] = None) -> Iterator[Chunk]:
+def parse(source: Source, fmt: Format | None = None) -> Iterator[Chunk]:
     """Detect (unless ``fmt`` is given) and parse ``source``.
 
     Raises ``ImportFormatError`` for unknown formats and for formats that hold

@@ -13,15 +13,15 @@ no album column.
 """
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
-from ..errors import ImportFormatError
-from .base import Chunk, Format, Sample, Source
-from .frames import Batch, chunks, text, whole
-from .guard import guarded
-from .tables import cells, iter_rows
-from .text import complete_lines
-from .times import parse_iso
+from musicrec_gui.core.errors import ImportFormatError
+from musicrec_gui.core.formats.base import Chunk, Format, Sample, Source
+from musicrec_gui.core.formats.frames import Batch, chunks, text, whole
+from musicrec_gui.core.formats.guard import guarded
+from musicrec_gui.core.formats.tables import cells, iter_rows
+from musicrec_gui.core.formats.text import complete_lines
+from musicrec_gui.core.formats.times import parse_iso
 
 PLAY_EVENTS = {"", "PLAY_END"}
 _REQUIRED = {"Artist Name", "Content Name", "Play Duration Milliseconds"}

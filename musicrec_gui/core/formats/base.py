@@ -26,8 +26,9 @@ never stored, never fatal to the file.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Callable, Iterator, Literal, Optional
+from typing import Literal
 
 import pandas as pd
 
@@ -58,7 +59,7 @@ class Source:
     """
 
     def __init__(self, name: str, size: int, opener: Callable[[], io.BufferedIOBase],
-                 sibling: Callable[[str], Optional["Source"]] | None = None,
+                 sibling: Callable[[str], Source | None] | None = None,
                  ignored: str | None = None) -> None:
         self.name = name
         self.size = size
@@ -69,7 +70,7 @@ class Source:
     def open(self) -> io.BufferedIOBase:
         return self._opener()
 
-    def sibling(self, basename: str) -> Optional["Source"]:
+    def sibling(self, basename: str) -> Source | None:
         return self._sibling(basename) if self._sibling else None
 
     def __repr__(self) -> str:

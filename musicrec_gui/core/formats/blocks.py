@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 import numpy as np
 import pandas as pd
 
-from .base import MAX_TEXT_CHARS
-from .text import BOM, MAX_LINE_BYTES
+from musicrec_gui.core.formats.base import MAX_TEXT_CHARS
+from musicrec_gui.core.formats.text import BOM, MAX_LINE_BYTES
 
 # About 200 000 lines of the 1K dataset (~125 bytes a line) per block.
 BLOCK_BYTES = 24 << 20

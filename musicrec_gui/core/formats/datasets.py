@@ -7,18 +7,26 @@ the dataset's own user id; the importer maps it to its listeners.
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 import numpy as np
 import pandas as pd
 
-from ..errors import ImportFormatError
-from .base import MAX_PLAY_COUNT, MAX_REPORTED_LINES, MAX_TEXT_CHARS, Chunk, Format, Sample, Source
-from .blocks import Block, Parsed, iter_blocks, parse_block
-from .frames import count_frame, listen_frame, strip_all
-from .guard import guarded
-from .text import LATIN1_NOTE, TextLines, complete_lines
-from .times import epoch_array
+from musicrec_gui.core.errors import ImportFormatError
+from musicrec_gui.core.formats.base import (
+    MAX_PLAY_COUNT,
+    MAX_REPORTED_LINES,
+    MAX_TEXT_CHARS,
+    Chunk,
+    Format,
+    Sample,
+    Source,
+)
+from musicrec_gui.core.formats.blocks import Block, Parsed, iter_blocks, parse_block
+from musicrec_gui.core.formats.frames import count_frame, listen_frame, strip_all
+from musicrec_gui.core.formats.guard import guarded
+from musicrec_gui.core.formats.text import LATIN1_NOTE, TextLines, complete_lines
+from musicrec_gui.core.formats.times import epoch_array
 
 _SHA1 = re.compile(r"^[0-9a-f]{40}$")
 _ISO_Z = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")

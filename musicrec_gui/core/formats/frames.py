@@ -8,14 +8,22 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import Any, Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from .base import (COUNT_COLUMNS, LISTEN_COLUMNS, MAX_MS_PLAYED, MAX_PLAY_COUNT, MAX_REPORTED_LINES,
-                   MAX_TEXT_CHARS, Chunk)
-from .times import Epochs, known
+from musicrec_gui.core.formats.base import (
+    COUNT_COLUMNS,
+    LISTEN_COLUMNS,
+    MAX_MS_PLAYED,
+    MAX_PLAY_COUNT,
+    MAX_REPORTED_LINES,
+    MAX_TEXT_CHARS,
+    Chunk,
+)
+from musicrec_gui.core.formats.times import Epochs, known
 
 # Rows per chunk for row-at-a-time parsers.
 CHUNK_ROWS = 50_000

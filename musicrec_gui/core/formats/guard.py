@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import functools
 import logging
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
-from ..errors import ImportFormatError
-from .base import Chunk, Source
+from musicrec_gui.core.errors import ImportFormatError
+from musicrec_gui.core.formats.base import Chunk, Source
 
-Parser = Callable[[Source], Iterator[Chunk]]
+Parser = Callable[..., Iterator[Chunk]]   # a source first; a mapped table's parser also takes its mapping
 
 _log = logging.getLogger(__name__)
 

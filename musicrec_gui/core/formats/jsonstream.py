@@ -11,17 +11,24 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Callable, Iterator
+from typing import Any
 
-from ..errors import ImportFormatError
-from .base import Source
-from .text import LATIN1_NOTE, READ_BLOCK, TextBlocks, TextLines, decode
+from musicrec_gui.core.errors import ImportFormatError
+from musicrec_gui.core.formats.base import Source
+from musicrec_gui.core.formats.text import LATIN1_NOTE, READ_BLOCK, TextBlocks, TextLines, decode
 
 _DECODER = json.JSONDecoder()
 Note = Callable[[str], None]
 _SPACE = re.compile(r"[ \t\n\r]*")
+
+
+def _after_space(text: str, pos: int = 0) -> int:
+    """Where the blanks starting at ``pos`` end."""
+    blanks = _SPACE.match(text, pos)
+    return blanks.end() if blanks else pos
 
 
 class _Reader:
@@ -50,7 +57,7 @@ class _Reader:
     def peek(self) -> str:
         """The next non-blank character ("" at the end), skipping blanks."""
         while True:
-            self.pos = _SPACE.match(self.buf, self.pos).end()
+            self.pos = _after_space(self.buf, self.pos)
             if self.pos < len(self.buf) or not self.more():
                 return self.buf[self.pos:self.pos + 1]
 
@@ -178,24 +185,24 @@ def _object_keys(text: str, pos: int) -> dict:
     """Top-level keys of an object starting after ``{`` at ``pos``, while the text lasts."""
     keys: dict = {}
     while True:
-        pos = _SPACE.match(text, pos).end()
+        pos = _after_space(text, pos)
         decoded = _try_value(text, pos)
         if not decoded or not isinstance(decoded[0], str):
             return keys
         key, pos = decoded
-        pos = _SPACE.match(text, pos).end()
+        pos = _after_space(text, pos)
         if text[pos:pos + 1] != ":":
             return keys
-        pos = _SPACE.match(text, pos + 1).end()
+        pos = _after_space(text, pos + 1)
         decoded = _try_value(text, pos)
         if decoded is None:
             if text[pos:pos + 1] == "[":            # a long list: its first element will do
-                element = _try_value(text, _SPACE.match(text, pos + 1).end())
+                element = _try_value(text, _after_space(text, pos + 1))
                 keys[key] = [element[0]] if element else []
             return keys
         value, pos = decoded
         keys[key] = _first_of(value)
-        pos = _SPACE.match(text, pos).end()
+        pos = _after_space(text, pos)
         if text[pos:pos + 1] != ",":
             return keys
         pos += 1
@@ -204,10 +211,10 @@ def _object_keys(text: str, pos: int) -> dict:
 @lru_cache(maxsize=8)
 def head(text: str) -> Head:
     """Describe the start of a JSON sample (see ``Head``); cached, as every sniffer asks."""
-    pos = _SPACE.match(text).end()
+    pos = _after_space(text)
     start = text[pos:pos + 1]
     if start == "[":
-        pos = _SPACE.match(text, pos + 1).end()
+        pos = _after_space(text, pos + 1)
         if text[pos:pos + 1] == "]":
             return Head("array", None)
         element = _try_value(text, pos)
@@ -216,7 +223,7 @@ def head(text: str) -> Head:
         return Head("")
     whole = _try_value(text, pos)
     if whole:
-        rest = text[_SPACE.match(text, whole[1]).end():]
+        rest = text[_after_space(text, whole[1]):]
         if rest.startswith("{"):
             return Head("lines", whole[0])
         if isinstance(whole[0], dict):

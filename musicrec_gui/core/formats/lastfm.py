@@ -7,16 +7,16 @@ from __future__ import annotations
 
 import csv
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
-from ..errors import ImportFormatError
-from .base import Chunk, Format, Sample, Source
-from .frames import Batch, chunks
-from .guard import guarded
-from .jsonstream import first_record, head, iter_array, load
-from .tables import cells, iter_rows
-from .text import complete_lines
-from .times import parse_day_month, parse_iso
+from musicrec_gui.core.errors import ImportFormatError
+from musicrec_gui.core.formats.base import Chunk, Format, Sample, Source
+from musicrec_gui.core.formats.frames import Batch, chunks
+from musicrec_gui.core.formats.guard import guarded
+from musicrec_gui.core.formats.jsonstream import first_record, head, iter_array, load
+from musicrec_gui.core.formats.tables import cells, iter_rows
+from musicrec_gui.core.formats.text import complete_lines
+from musicrec_gui.core.formats.times import parse_day_month, parse_iso
 
 
 def _header(sample: Sample, delimiter: str = ",") -> list[str]:
@@ -105,7 +105,8 @@ def _parse_ghan_loved(source: Source) -> Iterator[Chunk]:
     # check every row before treating the whole file as loved tracks.
     batch = Batch()
     position = 0
-    for number, fields, position in _data_rows(iter_rows(source, ",", batch.note)):
+    for number, fields, position in _data_rows(  # noqa: B007 (position: where the last row ended)
+        iter_rows(source, ",", batch.note)):
         batch.rows_read += 1
         if fields is None or len(fields) != 8:
             batch.bad(number)

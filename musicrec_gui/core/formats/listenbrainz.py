@@ -6,13 +6,14 @@
 """
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
-from ..errors import ImportFormatError
-from .base import Chunk, Format, Sample, Source
-from .frames import Batch, chunks
-from .guard import guarded
-from .jsonstream import first_record, head, iter_array, iter_lines, line_record, load
+from musicrec_gui.core.errors import ImportFormatError
+from musicrec_gui.core.formats.base import Chunk, Format, Sample, Source
+from musicrec_gui.core.formats.frames import Batch, chunks
+from musicrec_gui.core.formats.guard import guarded
+from musicrec_gui.core.formats.jsonstream import first_record, head, iter_array, iter_lines, line_record, load
 
 
 def _first_mbid(*holders: Any) -> str | None:

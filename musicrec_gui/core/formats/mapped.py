@@ -15,16 +15,16 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator, Optional
 
-from ..errors import ImportFormatError
-from .base import SAMPLE_BYTES, Chunk, Format, Source
-from .frames import Batch, chunks, whole
-from .guard import guarded
-from .tables import iter_rows
-from .text import complete_lines, decode_head
-from .times import Epochs, parse_any
+from musicrec_gui.core.errors import ImportFormatError
+from musicrec_gui.core.formats.base import SAMPLE_BYTES, Chunk, Format, Source
+from musicrec_gui.core.formats.frames import Batch, chunks, whole
+from musicrec_gui.core.formats.guard import guarded
+from musicrec_gui.core.formats.tables import iter_rows
+from musicrec_gui.core.formats.text import complete_lines, decode_head
+from musicrec_gui.core.formats.times import Epochs, parse_any
 
 DELIMITERS = [",", "\t", ";", "|"]
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
@@ -38,11 +38,11 @@ class ColumnMapping:
     delimiter: str
     has_header: bool
     artist: int
-    user: Optional[int] = None
-    count: Optional[int] = None
-    timestamp: Optional[int] = None
-    track: Optional[int] = None
-    album: Optional[int] = None
+    user: int | None = None
+    count: int | None = None
+    timestamp: int | None = None
+    track: int | None = None
+    album: int | None = None
 
     def problem(self) -> str:
         """Why the mapping cannot be used, or ``""``."""
@@ -64,7 +64,7 @@ def parse_mapped(source: Source, mapping: ColumnMapping) -> Iterator[Chunk]:
     batch = Batch("counts" if mapping.count is not None else "listens")
     epochs = Epochs(per_value=True)
 
-    def cell(fields: list[str], column: Optional[int]) -> Optional[str]:
+    def cell(fields: list[str], column: int | None) -> str | None:
         return fields[column] if column is not None else None
 
     def handle(batch: Batch, fields: list[str]) -> None:
@@ -127,7 +127,7 @@ def _guess_header(rows: list[list[str]]) -> bool:
     return any("artist" in cell.lower() for cell in first)
 
 
-def preview_table(source: Source, n: int = 20) -> tuple[str, Optional[list[str]], list[list[str]]]:
+def preview_table(source: Source, n: int = 20) -> tuple[str, list[str] | None, list[list[str]]]:
     """(guessed delimiter, header row or None, up to ``n`` data rows) for the mapping dialog."""
     try:
         with source.open() as stream:

@@ -1,16 +1,16 @@
 """Files written by scrobbling software: Libre.fm, Rockbox, Pano Scrobbler, Maloja."""
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
-from ..errors import ImportFormatError
-from .base import Chunk, Format, Sample, Source
-from .frames import ROW_ERRORS, Batch, chunks, whole
-from .guard import guarded
-from .jsonstream import head, iter_lines, line_record, load
-from .lastfm import LOVED
-from .tables import cells, iter_rows
-from .text import LATIN1_NOTE, TextLines, complete_lines
+from musicrec_gui.core.errors import ImportFormatError
+from musicrec_gui.core.formats.base import Chunk, Format, Sample, Source
+from musicrec_gui.core.formats.frames import ROW_ERRORS, Batch, chunks, whole
+from musicrec_gui.core.formats.guard import guarded
+from musicrec_gui.core.formats.jsonstream import head, iter_lines, line_record, load
+from musicrec_gui.core.formats.lastfm import LOVED
+from musicrec_gui.core.formats.tables import cells, iter_rows
+from musicrec_gui.core.formats.text import LATIN1_NOTE, TextLines, complete_lines
 
 # --- Libre.fm CSV --------------------------------------------------------------
 #
@@ -28,7 +28,7 @@ def _sniff_librefm(sample: Sample) -> bool:
 
 def _librefm_data(rows: Iterator) -> Iterator:
     """Drop the comment lines and the header before the data."""
-    for number, fields, position in rows:
+    for _number, fields, _position in rows:
         if fields and fields[0].startswith(_COMMENT):
             continue
         break                                       # that was the header

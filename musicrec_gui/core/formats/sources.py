@@ -21,13 +21,14 @@ import posixpath
 import re
 import stat
 import zipfile
+from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
-from typing import Callable, Iterator, Optional
+from typing import IO
 
-from ..errors import ImportFormatError
-from .base import Format, Source
-from .text import utf8_stream
+from musicrec_gui.core.errors import ImportFormatError
+from musicrec_gui.core.formats.base import Format, Source
+from musicrec_gui.core.formats.text import utf8_stream
 
 ZIP_MAGIC = b"PK\x03\x04"
 
@@ -62,7 +63,7 @@ class CountingReader(io.RawIOBase):
     ``ImportFormatError`` too.
     """
 
-    def __init__(self, raw: io.BufferedIOBase, limit: int, name: str) -> None:
+    def __init__(self, raw: IO[bytes], limit: int, name: str) -> None:
         super().__init__()
         self._raw = raw
         self._limit = limit
@@ -140,7 +141,7 @@ def _file_source(path: Path) -> Source:
     except OSError:
         size = 0                                    # opening it will say what is wrong
 
-    def sibling(basename: str) -> Optional[Source]:
+    def sibling(basename: str) -> Source | None:
         other = path.parent / basename
         return _file_source(other) if other.is_file() else None
 
@@ -198,7 +199,7 @@ class _Archive:
         opener = partial(_refuse, name, problem) if problem else partial(self._open, info, name)
         return Source(name, info.file_size, opener, partial(self.sibling, info.filename))
 
-    def sibling(self, member: str, basename: str) -> Optional[Source]:
+    def sibling(self, member: str, basename: str) -> Source | None:
         info = self.members.get(posixpath.join(posixpath.dirname(member), basename))
         return self.source(info) if info is not None else None
 

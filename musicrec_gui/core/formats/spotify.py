@@ -6,13 +6,13 @@ UTC; account data has minute precision, the extended history seconds.
 from __future__ import annotations
 
 import json
-from typing import Iterator
+from collections.abc import Iterator
 
-from .base import Chunk, Format, Sample, Source
-from .frames import Batch, chunks, text, whole
-from .guard import guarded
-from .jsonstream import first_record, head, iter_array
-from .times import parse_iso
+from musicrec_gui.core.formats.base import Chunk, Format, Sample, Source
+from musicrec_gui.core.formats.frames import Batch, chunks, text, whole
+from musicrec_gui.core.formats.guard import guarded
+from musicrec_gui.core.formats.jsonstream import first_record, head, iter_array
+from musicrec_gui.core.formats.times import parse_iso
 
 
 def _has(sample: Sample, *keys: str) -> bool:

@@ -7,16 +7,17 @@ research datasets use ``blocks`` instead.
 from __future__ import annotations
 
 import csv
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Literal
 
-from .base import Source
-from .text import LATIN1_NOTE, TextLines
+from musicrec_gui.core.formats.base import Source
+from musicrec_gui.core.formats.text import LATIN1_NOTE, TextLines
 
 Row = list[str] | None
 
 
 def iter_rows(source: Source, delimiter: str = ",", note: Callable[[str], None] = lambda m: None,
-              quoting: int = csv.QUOTE_MINIMAL) -> Iterator[tuple[int, Row, int]]:
+              quoting: Literal[0, 1, 2, 3] = csv.QUOTE_MINIMAL) -> Iterator[tuple[int, Row, int]]:
     """Yield ``(first line number, fields, bytes read)`` per record; blank lines are skipped.
 
     A record the ``csv`` module rejects (e.g. a field over its size limit) or

@@ -135,7 +135,7 @@ class TextLines:
         """The next line read starts a record: skip blank lines before it, remember its number."""
         self._skip_once = True
 
-    def __iter__(self) -> "TextLines":
+    def __iter__(self) -> TextLines:
         return self
 
     def __next__(self) -> str:

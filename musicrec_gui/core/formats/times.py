@@ -119,7 +119,7 @@ def parse_day_month(text: str) -> int:
     """``20 Nov 2020 09:35`` or ``11 Jul 2024, 09:07`` (English month, UTC)."""
     match = _DAY_MONTH.match(text)
     month = MONTHS.get(match.group(2).lower()) if match else None
-    if not month:
+    if match is None or not month:
         raise ValueError("not a date")
     day, year, hour, minute = (int(match.group(i)) for i in (1, 3, 4, 5))
     return _epoch(year, month, day, hour, minute, int(match.group(6) or 0))

@@ -5,13 +5,13 @@ artist channel is "<Artist> - Topic".  There is no play duration.
 """
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
-from .base import Chunk, Format, Sample, Source
-from .frames import Batch, chunks, text
-from .guard import guarded
-from .jsonstream import first_record, iter_array
-from .times import parse_iso
+from musicrec_gui.core.formats.base import Chunk, Format, Sample, Source
+from musicrec_gui.core.formats.frames import Batch, chunks, text
+from musicrec_gui.core.formats.guard import guarded
+from musicrec_gui.core.formats.jsonstream import first_record, iter_array
+from musicrec_gui.core.formats.times import parse_iso
 
 _WATCHED = "Watched "
 _TOPIC = " - Topic"

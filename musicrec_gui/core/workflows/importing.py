@@ -16,10 +16,10 @@ from musicrec_gui.core import download, importer, library, paths
 from musicrec_gui.core.community import keep as keeping
 from musicrec_gui.core.community import listenbrainz
 from musicrec_gui.core.community.mirror import Dump, find_newest, mirror_url
+from musicrec_gui.core.errors import MusicRecError
 from musicrec_gui.core.formats.base import SAMPLE_BYTES, Source
 from musicrec_gui.core.importer import PlannedSource, SourceReport
 from musicrec_gui.core.jobs import Progress, Reporter, StopToken, ignore_events
-from musicrec_gui.core.errors import MusicRecError
 from musicrec_gui.core.store import Store
 from musicrec_gui.core.text import count_text
 

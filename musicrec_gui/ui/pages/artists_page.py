@@ -13,8 +13,18 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import (QFrame, QGroupBox, QHBoxLayout, QLabel, QMenu, QScrollArea, QSpinBox, QSplitter,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QScrollArea,
+    QSpinBox,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
 from musicrec_gui.core.text import display_name
 from musicrec_gui.core.workflows.listening import MIN_LISTENERS

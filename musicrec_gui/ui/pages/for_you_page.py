@@ -30,17 +30,40 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from PySide6.QtCore import QDate, QStringListModel, Qt
-from PySide6.QtWidgets import (QComboBox, QCompleter, QDateEdit, QFileDialog, QGroupBox, QHBoxLayout, QHeaderView,
-                               QLabel, QMenu, QPushButton, QSlider, QSpinBox, QSplitter, QTabWidget, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QCompleter,
+    QDateEdit,
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QSlider,
+    QSpinBox,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from musicrec_gui.core import history, library, periods
 from musicrec_gui.core.periods import Period, PeriodError
 from musicrec_gui.core.playlists import write_playlist
 from musicrec_gui.core.text import count_text, display_name
-from musicrec_gui.core.workflows.listening import (DEFAULT_COUNT, EXPLORE, MIN_LISTENERS, REDISCOVER,
-                                                   REDISCOVER_MIN_PLAYS, ListenerChoice, NoListener, Profile,
-                                                   Rediscovery)
+from musicrec_gui.core.workflows.listening import (
+    DEFAULT_COUNT,
+    EXPLORE,
+    MIN_LISTENERS,
+    REDISCOVER,
+    REDISCOVER_MIN_PLAYS,
+    ListenerChoice,
+    NoListener,
+    Profile,
+    Rediscovery,
+)
 from musicrec_gui.ui import settings as options
 from musicrec_gui.ui.artist_actions import ArtistActions
 from musicrec_gui.ui.dialogs.hidden_artists import HiddenArtistsDialog

@@ -11,8 +11,18 @@ import html
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QGroupBox, QHBoxLayout, QLabel, QPushButton, QScrollArea, QSizePolicy, QStackedWidget,
-                               QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from musicrec_gui.core import library
 from musicrec_gui.core.engine import registry
@@ -21,8 +31,8 @@ from musicrec_gui.core.engine.events import BatchPoints, DimEvent, EpochEvent, L
 from musicrec_gui.core.engine.settings import PRESETS, Settings
 from musicrec_gui.core.errors import MusicRecError
 from musicrec_gui.core.formats import FORMATS
-from musicrec_gui.core.text import display_name
 from musicrec_gui.core.jobs import StopToken
+from musicrec_gui.core.text import display_name
 from musicrec_gui.core.workflows import training
 from musicrec_gui.ui import settings as options
 from musicrec_gui.ui.icons import set_icon

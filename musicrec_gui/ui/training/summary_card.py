@@ -45,7 +45,7 @@ class SummaryCard(QFrame):
         self._cells: dict[tuple[str, str], QLabel] = {}
         for row, title in ((1, "This model"), (2, "Popularity")):
             grid.addWidget(QLabel(title), row, 0)
-        for column, (key, _, header, tip) in enumerate(METRICS, start=1):
+        for column, (_key, _, header, tip) in enumerate(METRICS, start=1):
             top = QLabel(header, alignment=Qt.AlignmentFlag.AlignRight)
             top.setToolTip(tip)
             secondary(top)

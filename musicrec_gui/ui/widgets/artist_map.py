@@ -19,15 +19,22 @@ from __future__ import annotations
 import html
 
 import numpy as np
-import PySide6.QtWidgets  # noqa: F401  (pyqtgraph must bind to PySide6)
 import pyqtgraph as pg
+import PySide6.QtWidgets  # noqa: F401  (pyqtgraph must bind to PySide6)
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from musicrec_gui.core.text import count_text, display_name
-from musicrec_gui.ui.widgets.plot_style import (PaletteAwareChart, muted_colour, quiet_plot, series_colours,
-                                               style_legend, style_plot, with_alpha)
+from musicrec_gui.ui.widgets.plot_style import (
+    PaletteAwareChart,
+    muted_colour,
+    quiet_plot,
+    series_colours,
+    style_legend,
+    style_plot,
+    with_alpha,
+)
 
 # Point categories (the ``categories`` array holds these ints).
 OTHER, IN_LIBRARY, RECOMMENDED = 0, 1, 2

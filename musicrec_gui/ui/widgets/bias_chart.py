@@ -8,13 +8,19 @@ artist (``artist_clicked``); a right click asks for its menu (``artist_menu_requ
 from __future__ import annotations
 
 import numpy as np
-import PySide6.QtWidgets  # noqa: F401  (pyqtgraph must bind to PySide6)
 import pyqtgraph as pg
+import PySide6.QtWidgets  # noqa: F401  (pyqtgraph must bind to PySide6)
 from PySide6.QtCore import QPoint, QSize, Qt, Signal
 from PySide6.QtWidgets import QToolTip, QVBoxLayout, QWidget
 
-from musicrec_gui.ui.widgets.plot_style import (PaletteAwareChart, quiet_plot, series_colours, style_plot, text_colour,
-                                                with_alpha)
+from musicrec_gui.ui.widgets.plot_style import (
+    PaletteAwareChart,
+    quiet_plot,
+    series_colours,
+    style_plot,
+    text_colour,
+    with_alpha,
+)
 
 _BAR_HEIGHT = 0.7
 _NAME_CHARS = 20   # names longer than about this are elided on the axis (full name on hover)

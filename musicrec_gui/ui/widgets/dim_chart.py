@@ -6,13 +6,20 @@ colour with its value in bold.
 """
 from __future__ import annotations
 
-import PySide6.QtWidgets  # noqa: F401  (pyqtgraph must bind to PySide6)
 import pyqtgraph as pg
+import PySide6.QtWidgets  # noqa: F401  (pyqtgraph must bind to PySide6)
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from musicrec_gui.ui.widgets.plot_style import (PaletteAwareChart, muted_colour, quiet_plot, series_colours, style_plot, text_colour,
-                                               with_alpha)
+from musicrec_gui.ui.widgets.plot_style import (
+    PaletteAwareChart,
+    muted_colour,
+    quiet_plot,
+    series_colours,
+    style_plot,
+    text_colour,
+    with_alpha,
+)
 
 _BAR_WIDTH = 0.6
 

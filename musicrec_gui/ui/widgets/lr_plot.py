@@ -13,14 +13,20 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import PySide6.QtWidgets  # noqa: F401  (pyqtgraph must bind to PySide6)
 import pyqtgraph as pg
+import PySide6.QtWidgets  # noqa: F401  (pyqtgraph must bind to PySide6)
 from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QStyle, QWidget
 
-from musicrec_gui.ui.widgets.plot_style import (PaletteAwareChart, decade_ticks, quiet_plot, series_colours, style_plot,
-                                               with_alpha)
+from musicrec_gui.ui.widgets.plot_style import (
+    PaletteAwareChart,
+    decade_ticks,
+    quiet_plot,
+    series_colours,
+    style_plot,
+    with_alpha,
+)
 
 
 def rate_text(rate: float) -> str:

@@ -32,14 +32,14 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QLineEdit,
 from musicrec_gui.core.text import display_name
 from musicrec_gui.ui.widgets.csv_export import safe_cell
 from musicrec_gui.ui.widgets.search_key import search_key
-from musicrec_gui.ui.widgets.text import tip_text
-from musicrec_gui.ui.widgets.text import secondary
+from musicrec_gui.ui.widgets.text import secondary, tip_text
 
 KINDS = ("int", "float", "text", "bool")
 BACKGROUND_SORT_ROWS = 20_000   # text sorts of more rows than this are worked out off the GUI thread
 DISPLAY, TOOLTIP = Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole
 ALIGNMENT, USER = Qt.ItemDataRole.TextAlignmentRole, Qt.ItemDataRole.UserRole
 _ANSWERED = frozenset((DISPLAY, TOOLTIP, ALIGNMENT, USER))
+_TOP = QModelIndex()   # the invisible root: a flat table has rows only under it
 _ALIGN = {"int": int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
           "float": int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
           "bool": int(Qt.AlignmentFlag.AlignCenter)}
@@ -139,10 +139,10 @@ class FrameModel(QAbstractTableModel):
         self.endResetModel()
 
     # -- Qt model interface ----------------------------------------------------------
-    def rowCount(self, parent=QModelIndex()) -> int:
+    def rowCount(self, parent=_TOP) -> int:
         return 0 if parent.isValid() else len(self.view)
 
-    def columnCount(self, parent=QModelIndex()) -> int:
+    def columnCount(self, parent=_TOP) -> int:
         return 0 if parent.isValid() else len(self.columns)
 
     def data(self, index: QModelIndex, role=DISPLAY):

@@ -6,7 +6,7 @@ import textwrap
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QColor, QFont, QPalette
-from PySide6.QtGui import Qt as GuiQt   # mightBeRichText lives in QtGui's Qt namespace
+from PySide6.QtGui import Qt as GuiQt  # mightBeRichText lives in QtGui's Qt namespace
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 MIN_CONTRAST = 4.5          # WCAG AA for normal text

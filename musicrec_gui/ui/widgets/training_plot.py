@@ -8,8 +8,8 @@ changed. The curves are created once and only ever get new data.
 from __future__ import annotations
 
 import numpy as np
-import PySide6.QtWidgets  # noqa: F401  (pyqtgraph must bind to PySide6)
 import pyqtgraph as pg
+import PySide6.QtWidgets  # noqa: F401  (pyqtgraph must bind to PySide6)
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
