@@ -19,7 +19,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 
-from test_import_file_fuzz import EXPORT_FILES, EXPORTS, case_seed, run_case  # noqa: E402 (needs the path above)
+from test_import_file_fuzz import EXPORTS, EXPORT_FILES, case_seed, run_case  # noqa: E402 (needs the path above)
 
 
 def main() -> None:

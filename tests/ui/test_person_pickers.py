@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import numpy as np
-from listener.listener_helpers import JAZZ, ROCK, TECHNO
 from PySide6.QtCore import QPoint, Qt
+from listener.listener_helpers import JAZZ, ROCK, TECHNO
 
 from musicrec_gui.core import preferences
 

@@ -83,7 +83,8 @@ def test_screenshots_render_the_main_pages(qtbot, window, tmp_path):
     importer.import_source(window.store, text_source("Air|t|1609459200\nMoby|t|1612137600\n"), PIPE_LISTENS)
     window.refresh()
     written = take_screenshots(window, tmp_path / "shots", (900, 600))
-    assert [p.name for p in written] == ["welcome.png", "library.png", "needs-model.png", "import-report.png",
+    assert [p.name for p in written] == ["welcome.png", "library.png", "library-coverage.png", "library-taste.png",
+                                         "community.png", "listenbrainz.png", "needs-model.png", "import-report.png",
                                          "years.png", "year-in-review.png", "train.png", "train-running.png"]
     assert all(p.stat().st_size > 5000 for p in written)
     assert QImage(str(tmp_path / "shots" / "train.png")).size() == QSize(900, 600)

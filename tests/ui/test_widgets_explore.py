@@ -84,11 +84,11 @@ def test_map_is_a_few_scatter_items_with_all_points(qtbot, artist_map, cloud):
     from pyqtgraph import ScatterPlotItem
     qtbot.waitUntil(lambda: artist_map.drawn() == N_ARTISTS)   # handed over a chunk per event-loop turn
     scatters = [i for i in artist_map.plot.getPlotItem().items if isinstance(i, ScatterPlotItem)]
-    # One item per CHUNK points of a category plus two one-point markers (hover ring, highlight ring)
-    # and the (empty) detail layer of big maps; no item per artist.
+    # One item per CHUNK points of a category plus two one-point markers (hover ring, highlight ring),
+    # the (empty) detail layer of big maps and the people's stars; no item per artist.
     categories = cloud[3]
     chunks = sum(-(-int(np.count_nonzero(categories == c)) // CHUNK) for c in (OTHER, IN_LIBRARY, RECOMMENDED))
-    assert len(scatters) == chunks + 3
+    assert len(scatters) == chunks + 4
     assert artist_map.count() == N_ARTISTS
     image = artist_map.grab().toImage()
     assert not image.isNull() and image.width() >= 800

@@ -19,7 +19,7 @@ from musicrec_gui.core.engine import metrics
 from musicrec_gui.core.engine.dataset import BenchSplit, Dataset, Interactions, rows_csr, transform_plays
 from musicrec_gui.core.engine.model import BiasedPMF
 from musicrec_gui.core.engine.settings import Settings
-from musicrec_gui.core.engine.trainer import Trainer, TrainResult
+from musicrec_gui.core.engine.trainer import TrainResult, Trainer
 from musicrec_gui.core.jobs import StopToken, ignore_events
 
 

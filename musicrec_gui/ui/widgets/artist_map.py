@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import html
 
+import PySide6.QtWidgets  # noqa: F401  (pyqtgraph must bind to PySide6)
 import numpy as np
 import pyqtgraph as pg
-import PySide6.QtWidgets  # noqa: F401  (pyqtgraph must bind to PySide6)
-from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QPoint, QPointF, QRectF, QTimer, Qt, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 

@@ -7,9 +7,9 @@ artist (``artist_clicked``); a right click asks for its menu (``artist_menu_requ
 """
 from __future__ import annotations
 
+import PySide6.QtWidgets  # noqa: F401  (pyqtgraph must bind to PySide6)
 import numpy as np
 import pyqtgraph as pg
-import PySide6.QtWidgets  # noqa: F401  (pyqtgraph must bind to PySide6)
 from PySide6.QtCore import QPoint, QSize, Qt, Signal
 from PySide6.QtWidgets import QToolTip, QVBoxLayout, QWidget
 

@@ -6,8 +6,8 @@ colour with its value in bold.
 """
 from __future__ import annotations
 
-import pyqtgraph as pg
 import PySide6.QtWidgets  # noqa: F401  (pyqtgraph must bind to PySide6)
+import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 

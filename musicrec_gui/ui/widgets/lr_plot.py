@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import math
 
+import PySide6.QtWidgets  # noqa: F401  (pyqtgraph must bind to PySide6)
 import numpy as np
 import pyqtgraph as pg
-import PySide6.QtWidgets  # noqa: F401  (pyqtgraph must bind to PySide6)
 from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QStyle, QWidget

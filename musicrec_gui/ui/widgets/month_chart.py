@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import calendar
 
-import pyqtgraph as pg
 import PySide6.QtWidgets  # noqa: F401  (pyqtgraph must bind to PySide6)
+import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QStackedLayout, QToolTip, QWidget
 

@@ -7,9 +7,9 @@ whose ``apply_palette`` runs when the system palette or font changes.
 """
 from __future__ import annotations
 
+import PySide6.QtWidgets  # noqa: F401  (pyqtgraph must bind to PySide6)
 import numpy as np
 import pyqtgraph as pg
-import PySide6.QtWidgets  # noqa: F401  (pyqtgraph must bind to PySide6)
 from PySide6.QtCore import QEvent
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QWidget

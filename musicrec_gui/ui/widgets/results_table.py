@@ -121,6 +121,7 @@ class FrameModel(QAbstractTableModel):
         self._mask = np.empty(0, dtype=bool)   # rows passing the filter
         self._row_keys: pd.Series | None = None   # search text of each row, built when first needed
         self._values: list[np.ndarray] = []    # each shown column as an array: fast cell reads
+        self._pending: tuple[int, bool] | None = None   # the (column, ascending) sort being worked out
 
     def set_frame(self, frame: pd.DataFrame, columns: list[Column], search_keys: pd.Series | None = None) -> None:
         self.beginResetModel()
@@ -133,6 +134,7 @@ class FrameModel(QAbstractTableModel):
         self._values = [self.frame[c.key].to_numpy() for c in self.columns]
         self._row_keys = None if search_keys is None else search_keys.reset_index(drop=True)
         self._orders = {}
+        self._pending = None
         if self.background is not None:
             self.background.forget((self, "sort"))
         self.view = self._order
@@ -179,6 +181,9 @@ class FrameModel(QAbstractTableModel):
         values = self.frame[spec.key]
         if spec.kind == "text" and len(values) > BACKGROUND_SORT_ROWS and self.background is not None:
             frame = self.frame
+            if self._pending == (column, ascending):
+                return   # Qt asks twice for one header click (indicator change, then sort): one computation
+            self._pending = (column, ascending)
             self.sorting.emit(True)
             self.background.submit((self, "sort"), lambda: sort_order(values, spec.kind, ascending),
                                    lambda found: self._sorted(frame, column, ascending, found), label="table.sort")
@@ -190,6 +195,7 @@ class FrameModel(QAbstractTableModel):
         """A background sort is done: show it, unless another frame came meanwhile."""
         if frame is not self.frame:
             return
+        self._pending = None
         self._orders[(column, ascending)] = order
         self._apply_order(order)
         self.sorting.emit(False)

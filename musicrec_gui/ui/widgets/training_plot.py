@@ -7,10 +7,10 @@ changed. The curves are created once and only ever get new data.
 """
 from __future__ import annotations
 
+import PySide6.QtWidgets  # noqa: F401  (pyqtgraph must bind to PySide6)
 import numpy as np
 import pyqtgraph as pg
-import PySide6.QtWidgets  # noqa: F401  (pyqtgraph must bind to PySide6)
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QTimer, Qt
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from musicrec_gui.ui.widgets.plot_style import PaletteAwareChart, series_colours, style_plot, with_alpha
