@@ -21,7 +21,7 @@ import numpy as np
 
 from musicrec_gui.core import preferences
 from musicrec_gui.core.errors import MusicRecError
-from musicrec_gui.core.workflows.listening import DEFAULT_COUNT, Listening, Profile, TastePoint
+from musicrec_gui.core.workflows.listening import DEFAULT_COUNT, MIN_LISTENERS, Listening, Profile, TastePoint
 
 FAVOURITES = 50     # a person's most played artists offered to the other
 # Random pairs of HetRec listeners: median 0.11, 90th percentile 0.45 (the same ranking as their
@@ -137,12 +137,15 @@ def _display_names(listening: Listening, norms: list[str]) -> dict[str, str]:
 
 
 def cross(listening: Listening, giver: Profile, receiver: Profile, n: int) -> tuple[CrossPick, ...]:
-    """The giver's favourites the receiver has not played, best for the receiver first."""
+    """The giver's favourites the receiver has not played, best for the receiver first.
+
+    Only artists with ``MIN_LISTENERS`` listeners or more, as For you shows by default: an artist
+    known from the giver alone has no taste learned for it, so no reason to give."""
     favourites = giver.artists[np.argsort(-giver.plays, kind="stable")[:FAVOURITES]]
     among = np.zeros(listening.model.n_artists, dtype=bool)
     among[favourites] = True
     giver_plays = np.zeros(listening.model.n_artists, dtype=np.int64)
     giver_plays[giver.artists] = giver.plays
-    found = listening.recommend(receiver, n=n, among=among)
+    found = listening.recommend(receiver, n=n, among=among, min_listeners=MIN_LISTENERS)
     return tuple(CrossPick(r.artist, r.score, r.because, int(giver_plays[r.index]), r.index, r.because_indices)
                  for r in found)
