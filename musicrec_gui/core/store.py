@@ -155,6 +155,11 @@ MIGRATIONS: list[str] = [
     CREATE INDEX taste_exclusions_listener ON taste_exclusions (listener_id);
     CREATE INDEX taste_exclusions_source ON taste_exclusions (source_id);
     """,
+    # 4: every answer looks its listener up by name (library.find_listener); with Last.fm 360K's
+    # 359 K community listeners a scan took ~45 ms a lookup, the index ~0.02 ms.
+    """
+    CREATE INDEX listeners_name ON listeners (name);
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
