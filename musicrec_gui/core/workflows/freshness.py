@@ -15,6 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+import numpy as np
+
 from musicrec_gui.core.text import count_text
 from musicrec_gui.core.workflows.listening import PERSON, Listening, NoListener
 
@@ -50,7 +52,9 @@ class Freshness:
 def check(listening: Listening) -> Freshness:
     """What changed in ``listening.store`` since ``listening.model`` was trained."""
     model = listening.model
-    trained_people = {str(name) for name, kind in zip(model.listener_names, model.listener_kinds) if kind == PERSON}
+    # Vectorised: a 360K-size model has 359 K listeners, and this runs beside the GUI thread.
+    people = np.asarray(model.listener_kinds, dtype=object) == PERSON
+    trained_people = set(np.asarray(model.listener_names, dtype=object)[people].tolist())
     changed: list[str] = []
     added: list[str] = []
     for person in listening.store.people():

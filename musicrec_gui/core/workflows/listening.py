@@ -69,13 +69,6 @@ class NoListener(MusicRecError):
     """The name is neither in the store nor in the model, or they share no artist with the model."""
 
 
-@dataclass(frozen=True)
-class ListenerChoice:
-    name: str
-    kind: str          # "person" or "community"
-    in_model: bool     # False: imported after training, folded in
-
-
 @dataclass(frozen=True, eq=False)
 class Profile:
     """One listener as the model sees them now."""
@@ -154,25 +147,23 @@ class Listening:
         self.model = model
         self.store = store
         self._profiles: dict[tuple, Profile] = {}
-        self._choices: list[ListenerChoice] | None = None
+        self._choice_names: list[str] | None = None
         self._evidence: tuple[str, CoListeningIndex] | None = None   # (store state, index)
 
     # -- who ------------------------------------------------------------------------------
-    def choices(self) -> list[ListenerChoice]:
-        """People first (the model's, then newer ones), then community listeners."""
-        if self._choices is None:
-            self._choices = self._read_choices()
-        return self._choices
-
-    def _read_choices(self) -> list[ListenerChoice]:
-        model = self.model
-        known = set(model.listener_names.tolist())
-        in_model = [ListenerChoice(str(n), str(k), True) for n, k in zip(model.listener_names, model.listener_kinds)]
-        stored = self.store.listener_frame()
-        newer = [ListenerChoice(str(n), str(k), False) for n, k in zip(stored["name"], stored["kind"])
-                 if n not in known]
-        everyone = in_model + newer
-        return [c for c in everyone if c.kind == PERSON] + [c for c in everyone if c.kind != PERSON]
+    def choice_names(self) -> list[str]:
+        """Everyone to recommend for: people first (the model's, then newer ones), then community
+        listeners.  Built with arrays: a 360K-size library has 359 K listeners."""
+        if self._choice_names is None:
+            model, stored = self.model, self.store.listener_frame()
+            newer = ~stored["name"].isin(model.listener_names)
+            names = np.concatenate([np.asarray(model.listener_names, dtype=object),
+                                    stored["name"].to_numpy(dtype=object)[newer.to_numpy()]])
+            kinds = np.concatenate([np.asarray(model.listener_kinds, dtype=object),
+                                    stored["kind"].to_numpy(dtype=object)[newer.to_numpy()]])
+            people_first = np.argsort(kinds != PERSON, kind="stable")
+            self._choice_names = names[people_first].tolist()
+        return self._choice_names
 
     def first_person(self) -> str | None:
         """ "you": the store's first person, else the model's."""
@@ -185,7 +176,7 @@ class Listening:
     def forget(self) -> None:
         """Drop what was read from the store (it changed)."""
         self._profiles.clear()
-        self._choices = None
+        self._choice_names = None
         self._evidence = None
 
     # -- what they played -------------------------------------------------------------------
