@@ -29,7 +29,7 @@ from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QPoint, Qt,
 from PySide6.QtGui import QContextMenuEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QLineEdit, QTableView, QVBoxLayout, QWidget
 
-from musicrec_gui.core.text import display_name
+from musicrec_gui.core.text import count_text, display_name
 from musicrec_gui.ui.widgets.csv_export import safe_cell
 from musicrec_gui.ui.widgets.search_key import search_key
 from musicrec_gui.ui.widgets.text import secondary, tip_text
@@ -334,7 +334,8 @@ class ResultsTable(QWidget):
 
     def _update_count(self) -> None:
         shown, total = len(self.model.view), len(self.model.frame)
-        self.count_label.setText(f"{total:,} rows" if shown == total else f"{shown:,} of {total:,} rows")
+        rows = count_text(total, "row")
+        self.count_label.setText(rows if shown == total else f"{shown:,} of {rows}")
 
     def _sorting(self, busy: bool) -> None:
         self._update_count()
