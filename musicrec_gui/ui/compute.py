@@ -26,7 +26,7 @@ from collections.abc import Callable, Hashable
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from musicrec_gui.ui.jobs import track_thread, untrack_thread
+from musicrec_gui.ui.jobs import finish_thread, track_thread
 
 _log = logging.getLogger(__name__)
 _SKIPPED = object()
@@ -107,9 +107,7 @@ class ComputeQueue(QObject):
             self._latest.clear()
         self._pending.clear()
         if self._thread is not None:
-            self._thread.quit()
-            self._thread.wait()
-            untrack_thread(self._thread)
+            finish_thread(self._thread)
             self._thread = None
             self._worker = None
 

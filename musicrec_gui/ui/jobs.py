@@ -46,11 +46,14 @@ def running_threads() -> list[QThread]:
 
 
 def track_thread(thread: QThread) -> None:
-    """Count ``thread`` among the app's worker threads (``running_threads``) until ``untrack_thread``."""
+    """Count ``thread`` among the app's worker threads (``running_threads``) until ``finish_thread``."""
     _THREADS.add(thread)
 
 
-def untrack_thread(thread: QThread) -> None:
+def finish_thread(thread: QThread) -> None:
+    """End ``thread``'s event loop, wait for it, and stop counting it."""
+    thread.quit()
+    thread.wait()
     _THREADS.discard(thread)
 
 
@@ -196,9 +199,7 @@ class JobRunner(QObject):
             _log.info("%s: stopping because the window closes", job.name)
             job.cancel()
         if self._thread is not None:
-            self._thread.quit()
-            self._thread.wait()
-            untrack_thread(self._thread)
+            finish_thread(self._thread)
             self._thread = None
             self._worker = None
 
