@@ -36,6 +36,7 @@ from musicrec_gui.ui.widgets.text import secondary, tip_text
 
 KINDS = ("int", "float", "text", "bool")
 BACKGROUND_SORT_ROWS = 20_000   # text sorts of more rows than this are worked out off the GUI thread
+SORT_KEY_CHARS = 48   # text sorts compare this much of each name's search key
 DISPLAY, TOOLTIP = Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole
 ALIGNMENT, USER = Qt.ItemDataRole.TextAlignmentRole, Qt.ItemDataRole.UserRole
 _ANSWERED = frozenset((DISPLAY, TOOLTIP, ALIGNMENT, USER))
@@ -94,10 +95,25 @@ def sort_order(values: pd.Series, kind: str, ascending: bool) -> np.ndarray:
 
     No Qt: a big text column is sorted off the GUI thread."""
     if kind == "text":
-        values = values.map(lambda v: search_key(str(v)) if pd.notna(v) else None)
-    elif kind == "bool":
+        return _text_order(values, ascending)
+    if kind == "bool":
         values = values.astype("boolean").astype("Int8")
     return values.sort_values(ascending=ascending, kind="stable", na_position="last").index.to_numpy()
+
+
+def _text_order(values: pd.Series, ascending: bool) -> np.ndarray:
+    """``sort_order`` for text: by the first ``SORT_KEY_CHARS`` of each search key.
+
+    The keys are sorted as fixed-width strings, which numpy sorts without holding the GIL:
+    sorting 160 000 Python strings held it ~150 ms, and the GUI thread waited that long."""
+    blank = values.isna().to_numpy()
+    keys = values.map(lambda v: "" if pd.isna(v) else search_key(str(v))[:SORT_KEY_CHARS])
+    text = keys.to_numpy(dtype=f"U{SORT_KEY_CHARS}")
+    if ascending:
+        order = np.argsort(text, kind="stable")
+    else:   # sorting the reversed keys and reversing back keeps ties in their first order
+        order = (len(text) - 1 - np.argsort(text[::-1], kind="stable"))[::-1]
+    return np.concatenate([order[~blank[order]], order[blank[order]]])
 
 
 def _plain(value):
