@@ -66,6 +66,9 @@ REPEATS = "too many identical copies of one listen"
 # mode (``Store.bulk_writes``): secondary indexes built once at the end.
 BULK_BYTES = 64 << 20
 BULK_BYTES_PER_ROW = 40          # a pessimistic guess of a count file's bytes per row
+# Rows bound per INSERT statement of counts: one statement per row cost 2.6× as much (SQLite's
+# per-statement work and Python's per-row loop in executemany; 2 M rows: 3.5 s against 1.3 s).
+ROWS_PER_INSERT = 50
 
 
 @dataclass
@@ -483,14 +486,25 @@ class _FileImport:
         self.counted.update(met)
         self.conn.executemany("INSERT OR IGNORE INTO temp.affected VALUES (?)", ((i,) for i in met))
         again = np.isin(listener_ids, earlier) if earlier else np.zeros(len(listener_ids), dtype=bool)
-        insert = ("INSERT INTO counts (listener_id, artist_id, source_id, plays) "
-                  f"VALUES (?, ?, {int(self.source_id)}, ?)")
-        for rows, sql in ((~again, insert),
-                          (again, insert + " ON CONFLICT (listener_id, artist_id, source_id) "
-                                           "DO UPDATE SET plays = plays + excluded.plays")):
+        row = f"(?, ?, {int(self.source_id)}, ?)"
+        for rows, conflict in ((~again, ""),
+                               (again, " ON CONFLICT (listener_id, artist_id, source_id) "
+                                       "DO UPDATE SET plays = plays + excluded.plays")):
             if rows.any():
-                self.conn.executemany(sql, zip(listener_ids[rows].tolist(), artist_ids[rows].tolist(),
-                                               plays[rows].tolist()))
+                _insert_rows(self.conn, "INSERT INTO counts (listener_id, artist_id, source_id, plays) VALUES ",
+                             row, conflict, np.stack([listener_ids[rows], artist_ids[rows], plays[rows]], axis=1))
+
+
+def _insert_rows(conn, insert: str, row: str, conflict: str, values: np.ndarray) -> None:
+    """``insert`` + ``row`` (its placeholders) + ``conflict`` for each row of ``values`` (rows ×
+    placeholders), ``ROWS_PER_INSERT`` rows to a statement; the pairs are distinct, so one
+    statement never updates a row it inserted."""
+    whole = len(values) - len(values) % ROWS_PER_INSERT
+    if whole:
+        many = insert + ", ".join([row] * ROWS_PER_INSERT) + conflict
+        conn.executemany(many, values[:whole].reshape(-1, values.shape[1] * ROWS_PER_INSERT).tolist())
+    if whole < len(values):
+        conn.executemany(insert + row + conflict, values[whole:].tolist())
 
 
 def _sum_pairs(listener_ids: np.ndarray, artist_ids: np.ndarray,
