@@ -26,7 +26,7 @@ from collections.abc import Callable, Hashable
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from musicrec_gui.ui.jobs import finish_thread, track_thread
+from musicrec_gui.ui.jobs import finish_thread, start_thread
 
 _log = logging.getLogger(__name__)
 _SKIPPED = object()
@@ -115,15 +115,10 @@ class ComputeQueue(QObject):
     def _ensure_thread(self) -> None:
         if self._thread is not None:
             return
-        self._thread = QThread()
-        self._thread.setObjectName("musicrec-compute")
         self._worker = _Worker(self.is_current)
-        self._worker.moveToThread(self._thread)
         self._dispatch.connect(self._worker.run)
         self._worker.done.connect(self._on_done)
-        self._thread.finished.connect(self._worker.deleteLater)
-        track_thread(self._thread)
-        self._thread.start()
+        self._thread = start_thread("musicrec-compute", self._worker)
 
     @Slot(int, str, object)
     def _on_done(self, run_id: int, outcome: str, payload: object) -> None:

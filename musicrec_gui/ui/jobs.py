@@ -50,6 +50,18 @@ def track_thread(thread: QThread) -> None:
     _THREADS.add(thread)
 
 
+def start_thread(name: str, worker: QObject) -> QThread:
+    """A started, counted thread named ``name`` whose event loop runs ``worker``'s slots; the worker
+    is deleted when the thread finishes (``finish_thread``)."""
+    thread = QThread()
+    thread.setObjectName(name)
+    worker.moveToThread(thread)
+    thread.finished.connect(worker.deleteLater)
+    track_thread(thread)
+    thread.start()
+    return thread
+
+
 def finish_thread(thread: QThread) -> None:
     """End ``thread``'s event loop, wait for it, and stop counting it."""
     thread.quit()
@@ -207,16 +219,11 @@ class JobRunner(QObject):
     def _ensure_thread(self) -> None:
         if self._thread is not None:
             return
-        self._thread = QThread()
-        self._thread.setObjectName("musicrec-jobs")
         self._worker = _Worker()
-        self._worker.moveToThread(self._thread)
         self._dispatch.connect(self._worker.run)
         self._worker.event.connect(self._on_event)
         self._worker.done.connect(self._on_done)
-        self._thread.finished.connect(self._worker.deleteLater)
-        track_thread(self._thread)
-        self._thread.start()
+        self._thread = start_thread("musicrec-jobs", self._worker)
 
     def _is_current(self, run_id: int) -> bool:
         return self._job is not None and self._job.run_id == run_id

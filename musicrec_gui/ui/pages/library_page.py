@@ -424,30 +424,27 @@ class LibraryPage(QWidget):
     # -- what counts as taste ----------------------------------------------------------
     def exclude(self, exclusion: Exclusion, person: str | None = None) -> Job | None:
         """Leave ``exclusion`` out of ``person``'s taste (the shown person by default), as a job."""
-        person = person or self.person()
-        if person is None:
-            return None
-        store = self.store
-        job = self.context.start("Leaving listening out of the taste", lambda token, report: preferences.exclude(
-            store, person, exclusion))
-        if job is not None:
-            job.succeeded.connect(lambda stored: self._taste_changed(
-                f"{exclusion_text(stored)} no longer counts in {self._whose(person)} taste "
-                f"({count_text(stored.listens, 'listen')} left out); recommendations follow."))
-            job.failed.connect(lambda failure: self.context.error.emit(sentence(str(failure.exception))))
-        return job
+        return self._taste_job(
+            "Leaving listening out of the taste", person, lambda store, who: preferences.exclude(store, who, exclusion),
+            lambda stored, whose: f"{exclusion_text(stored)} no longer counts in {whose} taste "
+                                  f"({count_text(stored.listens, 'listen')} left out); recommendations follow.")
 
     def include(self, exclusion: Exclusion, person: str | None = None) -> Job | None:
         """Count ``exclusion`` in ``person``'s taste again, as a job."""
+        return self._taste_job(
+            "Counting listening in the taste again", person,
+            lambda store, who: preferences.include(store, who, exclusion),
+            lambda _removed, whose: f"{exclusion_text(exclusion)} counts in {whose} taste again.")
+
+    def _taste_job(self, title: str, person: str | None, change, done_text) -> Job | None:
+        """Run ``change(store, person)`` as a job; on success say ``done_text(result, whose)``."""
         person = person or self.person()
         if person is None:
             return None
         store = self.store
-        job = self.context.start("Counting listening in the taste again", lambda token, report: preferences.include(
-            store, person, exclusion))
+        job = self.context.start(title, lambda token, report: change(store, person))
         if job is not None:
-            job.succeeded.connect(lambda _removed: self._taste_changed(
-                f"{exclusion_text(exclusion)} counts in {self._whose(person)} taste again."))
+            job.succeeded.connect(lambda result: self._taste_changed(done_text(result, self._whose(person))))
             job.failed.connect(lambda failure: self.context.error.emit(sentence(str(failure.exception))))
         return job
 
