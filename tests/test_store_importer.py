@@ -12,7 +12,7 @@ from musicrec_gui.core.errors import ImportFormatError, MusicRecError, StoreErro
 from musicrec_gui.core.formats.base import COUNT_COLUMNS, LISTEN_COLUMNS, Chunk, Format, Source
 from musicrec_gui.core.jobs import Cancelled, StopToken
 from musicrec_gui.core.names import is_placeholder, normalize_name
-from musicrec_gui.core.store import SCHEMA_VERSION, Store
+from musicrec_gui.core.store import PAGE_BYTES, SCHEMA_VERSION, Store
 
 
 def _listen_parser(source: Source):
@@ -69,6 +69,22 @@ def test_schema_is_versioned_and_newer_stores_are_refused(tmp_path):
     conn.close()
     with pytest.raises(StoreError, match="newer MusicRec"):
         Store(path)
+
+
+def test_new_stores_get_big_pages_and_old_ones_keep_theirs(tmp_path):
+    new = Store(tmp_path / "new.sqlite3")
+    assert new.connection().execute("PRAGMA page_size").fetchone()[0] == PAGE_BYTES
+    new.close()
+    old_path = tmp_path / "old.sqlite3"
+    with sqlite3.connect(old_path) as old:           # a store made before: SQLite's default pages
+        old.execute("PRAGMA page_size = 4096")
+        old.execute("CREATE TABLE t (x)")
+    old.close()
+    reopened = Store(old_path)
+    assert reopened.connection().execute("PRAGMA page_size").fetchone()[0] == 4096
+    importer.import_source(reopened, source_of("Low|Words|100\n"), LISTENS)
+    assert reopened.scalar("SELECT COUNT(*) FROM listens") == 1
+    reopened.close()
 
 
 def test_import_then_reimport_adds_nothing(store):

@@ -168,6 +168,11 @@ SCHEMA_VERSION = len(MIGRATIONS)
 # Secondary indexes a bulk import drops and builds again once at the end (as the schema has them).
 BULK_INDEXES = {"plays_artist": "CREATE INDEX plays_artist ON plays (artist_id)"}
 SORT_CACHE_KIB = 16 << 10
+# Pages of a new store: a 17.5 M-row import writes ~1 GB to the WAL in one transaction, and
+# every page it reads back is looked up among the WAL's frames; 16 KiB pages (SQLite's default
+# is 4) make a quarter as many frames and shallower B-trees.  Measured at that size: 67 s
+# instead of 75 s.  Stores created with other page sizes keep theirs.
+PAGE_BYTES = 16 << 10
 
 LOCK_POLL_MS = 200
 LOCK_WAIT_SECONDS = 600.0
@@ -230,6 +235,7 @@ class Store:
                 # that close() can close them all from the thread that shuts the store down.
                 conn = sqlite3.connect(self.path, timeout=BUSY_MS / 1000, isolation_level=None,
                                        check_same_thread=False)
+                conn.execute(f"PRAGMA page_size = {PAGE_BYTES}")   # takes effect in a new store only
                 conn.execute("PRAGMA journal_mode=WAL")
                 conn.execute("PRAGMA synchronous=NORMAL")
                 conn.execute("PRAGMA foreign_keys=ON")

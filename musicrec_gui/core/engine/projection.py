@@ -9,7 +9,12 @@ enough here (measured on the HetRec artists, 2 threads, busy machine):
   (≈ 200 units at 17 K points), and with 1-unit boxes the last iterations took
   0.3 s each — 500 iterations were 77 s of a 105 s run; with 2-unit boxes the
   share of each point's 10 nearest neighbours kept on the map went 0.607 → 0.583;
-* 200 + 250 iterations instead of 250 + 500 (early exaggeration, then the rest);
+* 100 + 250 iterations instead of 250 + 500 (early exaggeration, then the rest).
+  Each iteration costs about the same (~40 ms at 17.6 K points, mostly openTSNE's
+  single-threaded gradient), so time is set by their number.  Early exaggeration
+  has done its work by 100: the share of neighbours kept stayed 0.60 (200 + 250:
+  0.60, 100 + 200: 0.59) while the run went from ~21 s to ~17 s
+  (``bench/map_tsne.py``);
 * exact nearest neighbours up to ``EXACT_NEIGHBOURS`` points (2 s against Annoy's
   7–14 s at 17.6 K), Annoy above.
 
@@ -38,7 +43,7 @@ from musicrec_gui.core.jobs import Cancelled, Progress, StopToken, ignore_events
 
 LANDMARKS = 40_000          # points t-SNE proper runs on; the rest are placed by their neighbours
 EXACT_NEIGHBOURS = 25_000   # up to this many points the affinities use exact nearest neighbours
-EXAGGERATION_ITERATIONS = 200   # early exaggeration (12) first, then the normal phase
+EXAGGERATION_ITERATIONS = 100   # early exaggeration (12) first, then the normal phase
 NORMAL_ITERATIONS = 250
 BOX_WIDTH = 2.0             # width of the FFT interpolation grid's boxes, in map units
 PROGRESS_EVERY = 25         # iterations between the child's progress reports
