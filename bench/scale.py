@@ -207,7 +207,7 @@ def answers(model, store, rng) -> dict:
     listening.similar(artists[0][:-2])          # a substring: the candidates path
     out["similar_substring_ms"] = (time.perf_counter() - start) * 1e3
     start = time.perf_counter()
-    listening.biases()
+    listening.bias_table()
     out["biases_all_ms"] = (time.perf_counter() - start) * 1e3
     return out
 

@@ -13,6 +13,14 @@ the benchmarks (and the frozen app through the app's entry point):
   page-fault again every step (2–3× slower, DESIGN §3).  Keeping blocks up to
   ``MMAP_THRESHOLD`` on the heap and trimming only above ``TRIM_THRESHOLD``
   lets them be reused.  Skipped where the C library is not glibc.
+* the interpreter's switch interval — a thread that waits for the GIL asks the
+  running one to hand it over after ``SWITCH_INTERVAL_S`` (Python's default is
+  5 ms).  The app's GUI thread takes the GIL for every Python callback Qt makes
+  while painting, often hundreds per frame; with a page computation running
+  Python beside it, each one waited up to 5 ms and a first page visit froze the
+  window for 450 ms at Last.fm-360K size.  At 0.5 ms the same visit stayed under
+  100 ms (``bench/responsiveness.py``); a thread running alone is never
+  interrupted, so the CLI and the benchmarks lose nothing.
 * threads — torch's own default (one per core) unless ``MUSICREC_THREADS`` or
   the caller says otherwise; the benchmarks pin 2 to match the reference runs.
 
@@ -28,6 +36,7 @@ import sys
 THREADS_ENV = "MUSICREC_THREADS"
 MMAP_THRESHOLD = 32 * 1024 * 1024     # bytes: allocations below this come from the heap
 TRIM_THRESHOLD = 1 << 30              # bytes of free heap kept before returning memory
+SWITCH_INTERVAL_S = 0.0005
 _M_TRIM_THRESHOLD = -1                # glibc's mallopt parameter numbers
 _M_MMAP_THRESHOLD = -3
 
@@ -44,6 +53,7 @@ def configure(threads: int | None = None) -> None:
             os.environ.setdefault(name, str(threads))
         _state["threads"] = str(threads)
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    sys.setswitchinterval(SWITCH_INTERVAL_S)
     if "allocator" not in _state:
         _state["allocator"] = _tune_allocator()
     if threads and "torch" in sys.modules:   # too late for the environment: tell torch directly
@@ -77,4 +87,5 @@ def describe() -> str:
         chosen = _state.get("threads")
         threads = f"{chosen} threads" if chosen else "torch's default threads"
     return (f"{threads}, OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY', 'unset')}, "
-            f"allocator: {_state.get('allocator', 'not configured')}")
+            f"allocator: {_state.get('allocator', 'not configured')}, "
+            f"switch interval {sys.getswitchinterval() * 1000:g} ms")

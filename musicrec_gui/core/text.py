@@ -19,9 +19,11 @@ rich text goes through ``html.escape`` after ``display_name``.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 
 # Bidirectional embeddings, overrides and isolates (format characters that reorder text).
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+DISPLAY_BLOCK = 4096   # names ``display_names`` checks in one C-speed pass
 # Control, surrogate, private-use and unassigned: nothing a font draws as a letter.
 _JUNK_CATEGORIES = frozenset({"Cc", "Cs", "Co", "Cn"})
 
@@ -38,6 +40,19 @@ def display_name(name: str) -> str:
     kept = "".join(" " if char in "\t\r\n" else char for char in name if char in "\t\r\n" or not _is_junk(char))
     cleaned = " ".join(kept.split())
     return cleaned or name.encode("unicode_escape").decode("ascii")   # all junk: show the code points
+
+
+def display_names(names: Sequence[str]) -> list[str]:
+    """``display_name`` of each name.  Nearly every block of names needs no change, which one
+    ``isprintable`` over the block shows (bidi controls are not printable either)."""
+    shown: list[str] = []
+    for first in range(0, len(names), DISPLAY_BLOCK):
+        block = names[first:first + DISPLAY_BLOCK]
+        if " ".join(block).isprintable():
+            shown.extend(block)
+        else:
+            shown.extend(display_name(name) for name in block)
+    return shown
 
 
 def terminal_text(text: str) -> str:

@@ -6,6 +6,7 @@ the way.
 """
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -87,6 +88,29 @@ def test_a_member_of_raw_bytes_is_refused(model, tmp_path):
     _craft(folder, arrays, members={"artist_bias.npy": os.urandom(64)})
     with pytest.raises(ModelFileError, match="artist_bias"):
         load_model(folder)
+
+
+@pytest.mark.parametrize("compression", [zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED])
+@pytest.mark.parametrize("change", ["cut short", "extra data"])
+def test_a_member_cut_short_or_with_extra_data_is_refused(model, tmp_path, compression, change):
+    folder = save_model(model, tmp_path / "m")
+    arrays = _arrays(folder)
+    buffer = io.BytesIO()
+    np.lib.format.write_array(buffer, arrays.pop("artist_bias"))
+    member = buffer.getvalue()
+    member = member[:-4] if change == "cut short" else member + b"\0" * 4
+    np.savez(folder / "model.npz", **arrays)
+    with zipfile.ZipFile(folder / "model.npz", "a", compression=compression) as archive:
+        archive.writestr("artist_bias.npy", member)
+    _craft(folder)
+    with pytest.raises(ModelFileError, match="artist_bias.*cut short or has extra data"):
+        load_model(folder)
+
+
+def test_a_saved_model_reads_back_exactly(model, tmp_path):
+    loaded = load_model(save_model(model, tmp_path / "m"))
+    for name in persist.NUMERIC:
+        assert np.array_equal(getattr(loaded, name), getattr(model, name)), name
 
 
 @pytest.mark.parametrize("name, dtype", [("artist_bias", np.float64), ("played_artists", np.float32),

@@ -5,9 +5,21 @@ from collections import Counter
 
 import numpy as np
 import pytest
-from listener_helpers import FOLK, JAZZ, JAZZ_LAST, ROCK, ROCK_LAST, ROCK_PLAYS, YOU_2019, YOU_2023, epoch
+from listener_helpers import (
+    FOLK,
+    FRIEND,
+    JAZZ,
+    JAZZ_LAST,
+    ROCK,
+    ROCK_LAST,
+    ROCK_PLAYS,
+    YOU_2019,
+    YOU_2023,
+    epoch,
+    write_spotify,
+)
 
-from musicrec_gui.core import preferences
+from musicrec_gui.core import importer, preferences
 from musicrec_gui.core.engine import explore
 from musicrec_gui.core.periods import between, parse_period
 from musicrec_gui.core.workflows.listening import Listening, NoListener
@@ -162,3 +174,13 @@ def test_playlist_of_picks_carries_reasons(listening):
     playlist = listening.playlist("test", picks)
     assert [e.artist for e in playlist.entries] == [p.artist for p in picks]
     assert playlist.entries[0].annotation.startswith(f"you played them {ROCK_PLAYS} times")
+
+
+def test_choices_list_people_first_then_people_the_model_lacks_then_community(listening, store, tmp_path):
+    path = write_spotify(tmp_path / "new" / "StreamingHistory_music_0.json", FRIEND)
+    assert not [r.error for r in importer.import_paths(store, [path], person="newcomer") if r.error]
+    names = Listening(listening.model, store).choice_names()
+    assert names[:3] == ["you", "friend", "newcomer"]
+    assert len(names) == len(set(names)) == store.scalar("SELECT COUNT(*) FROM listeners")
+    kinds = dict(store.connection().execute("SELECT name, kind FROM listeners").fetchall())
+    assert [kinds[name] for name in names[3:]] == ["community"] * (len(names) - 3)

@@ -7,9 +7,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from musicrec_gui.core.text import display_name, display_names
 from musicrec_gui.ui.widgets.csv_export import cell_text, safe_cell, write_csv
 from musicrec_gui.ui.widgets.history import NavigationHistory
-from musicrec_gui.ui.widgets.search_key import search_key
+from musicrec_gui.ui.widgets.search_key import search_key, search_keys
+from tests.shared_data import HETREC, require_shared
 
 # -- CSV export ----------------------------------------------------------------------------
 
@@ -109,3 +111,15 @@ def test_history_limit():
 ])
 def test_search_key(text, key):
     assert search_key(text) == key
+
+
+# Edge cases of folding a joined block of names, and (the last three) names folded one by one.
+AWKWARD_NAMES = ["!!!", "  ...  ", "", "_", "__a__", "e\u0301", "\u0301x", "Straße", "ǅ", "ﬁ", "Ⅻ", "①",
+                 "Þórir", "Æ", "\u202eexe.txt", "Katy Perry\ue216", "Tab\there", "a\x00b", "\x00", "\ud800x"]
+
+
+def test_search_keys_of_many_names_match_each_name_alone():
+    names = pd.read_csv(require_shared(HETREC / "artists.dat"), sep="\t", usecols=["name"])["name"].astype(str)
+    for block in ([*AWKWARD_NAMES[:-3], *names.tolist()], AWKWARD_NAMES):
+        assert search_keys(block) == [search_key(name).replace("\x00", "") for name in block]
+        assert display_names(block) == [display_name(name) for name in block]

@@ -7,7 +7,7 @@
   byte by byte, then mapped back to names by their offsets.  A pandas
   ``str.contains`` over 160 K names took 70–130 ms per call here; the scan takes
   a few.  UTF-8 keeps a substring of characters a substring of bytes, and no
-  match can cross a name boundary since normalised names hold no NUL.
+  match can cross a name boundary since a name loses any NUL of its own.
 """
 from __future__ import annotations
 
@@ -25,10 +25,13 @@ class ArtistSearch:
         popular_first = np.argsort(-self._listeners, kind="stable")
         by_norm = pd.Series(popular_first, index=pd.Index(np.asarray(norms, dtype=object)[popular_first]))
         self.by_norm = by_norm[~by_norm.index.duplicated()]     # normalised name -> artist index
-        encoded = [str(n).encode("utf-8") for n in norms]
-        self._starts = np.zeros(len(encoded) + 1, dtype=np.int64)
-        np.cumsum([len(e) + 1 for e in encoded], out=self._starts[1:])
-        self._buffer = np.frombuffer(b"\0".join(encoded) + b"\0", dtype=np.uint8)
+        names = [str(n) for n in norms]
+        joined = "\0".join(names) + "\0"
+        if joined.count("\0") != len(names):           # a name held NUL: it cannot be searched for
+            joined = "\0".join(name.replace("\0", "") for name in names) + "\0"
+        # Encoded at once; the name starts are found after the NULs (UTF-8 writes no other 0 byte).
+        self._buffer = np.frombuffer(joined.encode("utf-8"), dtype=np.uint8)
+        self._starts = np.concatenate([[0], np.flatnonzero(self._buffer == SEPARATOR) + 1])
 
     def exact(self, key: str) -> int | None:
         """The most listened artist whose normalised name is ``key``."""

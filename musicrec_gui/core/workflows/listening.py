@@ -153,16 +153,21 @@ class Listening:
     # -- who ------------------------------------------------------------------------------
     def choice_names(self) -> list[str]:
         """Everyone to recommend for: people first (the model's, then newer ones), then community
-        listeners.  Built with arrays: a 360K-size library has 359 K listeners."""
+        listeners.  Built to share the interpreter with a GUI thread at 359 K listeners: rows are
+        read one step at a time, and the names the model knows are not hashed unless the store
+        has listeners it lacks (a pandas ``isin`` over them all held the GIL for 216 ms)."""
         if self._choice_names is None:
-            model, stored = self.model, self.store.listener_frame()
-            newer = ~stored["name"].isin(model.listener_names)
-            names = np.concatenate([np.asarray(model.listener_names, dtype=object),
-                                    stored["name"].to_numpy(dtype=object)[newer.to_numpy()]])
-            kinds = np.concatenate([np.asarray(model.listener_kinds, dtype=object),
-                                    stored["kind"].to_numpy(dtype=object)[newer.to_numpy()]])
-            people_first = np.argsort(kinds != PERSON, kind="stable")
-            self._choice_names = names[people_first].tolist()
+            model = self.model
+            names, kinds = model.listener_names.tolist(), model.listener_kinds.tolist()
+            name_of = dict(zip(model.listener_ids.tolist(), names))
+            rows = self.store.connection().execute("SELECT id, name, kind FROM listeners ORDER BY id").fetchall()
+            newer = [(name, kind) for listener_id, name, kind in rows if name_of.get(listener_id) != name]
+            if newer:
+                known = set(names)
+                newer = [(name, kind) for name, kind in newer if name not in known]
+                names, kinds = names + [name for name, _ in newer], kinds + [kind for _, kind in newer]
+            people_first = np.argsort(np.asarray(kinds, dtype=object) != PERSON, kind="stable")
+            self._choice_names = np.asarray(names, dtype=object)[people_first].tolist()
         return self._choice_names
 
     def first_person(self) -> str | None:
@@ -449,10 +454,13 @@ class Listening:
         """Artists closest to ``name`` (candidates when several names fit, no query when none)."""
         return explore.similar_artists(self.model, name, n=n, metric=metric, min_listeners=min_listeners)
 
-    def biases(self, n: int | None = None, min_listeners: int = 1) -> list[explore.ArtistBias]:
-        """Artists by learned bias, highest first (all of them when ``n`` is None)."""
-        return explore.bias_ranking(self.model, n=self.model.n_artists if n is None else n,
-                                    min_listeners=min_listeners)
+    def biases(self, n: int = 50, min_listeners: int = 1) -> list[explore.ArtistBias]:
+        """The ``n`` artists of highest learned bias."""
+        return explore.bias_ranking(self.model, n=n, min_listeners=min_listeners)
+
+    def bias_table(self, min_listeners: int = 1) -> pd.DataFrame:
+        """Every artist by learned bias, highest first (``explore.bias_table``)."""
+        return explore.bias_table(self.model, min_listeners)
 
     def taste(self, profile: Profile, n: int = 15) -> tuple[pd.DataFrame, pd.DataFrame]:
         """(their artists by predicted score, by plays): what the model thinks they love, and what they play."""

@@ -158,14 +158,8 @@ class ArtistsPage(ExplorePage):
 
 def ranking(listening, person: str | None, min_listeners: int) -> pd.DataFrame:
     """Every artist with at least ``min_listeners`` listeners, highest bias first, with the person's plays."""
-    ranked = listening.biases(min_listeners=min_listeners)
-    frame = pd.DataFrame({"rank": np.arange(1, len(ranked) + 1),
-                          "artist": [r.artist for r in ranked],
-                          "bias": [r.bias for r in ranked],
-                          "listeners": [r.listeners for r in ranked],
-                          "plays": [r.plays for r in ranked],
-                          "index": np.array([r.index for r in ranked], dtype=np.int64)})
-    plays = listening.plays_per_artist(person)[np.array([r.index for r in ranked], dtype=np.int64)]
+    frame = listening.bias_table(min_listeners)
+    plays = listening.plays_per_artist(person)[frame["index"].to_numpy()]
     # Blank rather than 0 for artists the person never played: the few they did stand out.
     frame["your_plays"] = pd.array(np.where(plays > 0, plays, None), dtype="Int64")
     return frame

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from PySide6.QtCore import QDate, QStringListModel, Qt
+from PySide6.QtCore import QCoreApplication, QDate, QStringListModel, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
@@ -349,25 +349,35 @@ class ForYouPage(ExplorePage):
     def refresh(self) -> None:
         """The listeners to choose from (off the GUI thread), then the chosen one's recommendations."""
         listening = self.listening
-        self.compute("listeners", lambda: (listening.choice_names(), listening.first_person()),
-                     lambda found: self._listeners_read(listening, *found))
 
-    def _listeners_read(self, listening, names: list[str], first: str | None) -> None:
+        def listeners():
+            # Everything the list needs is made here: at 359 K listeners filling a string
+            # model took 67 ms and the set of names 85 ms, too long for the GUI thread.
+            names = listening.choice_names()
+            return names, frozenset(names), _string_list_model(names), listening.first_person()
+
+        self.compute("listeners", listeners, lambda found: self._listeners_read(listening, *found))
+
+    def _listeners_read(self, listening, names: list[str], known: frozenset[str], model: QStringListModel,
+                        first: str | None) -> None:
         if listening is not self.listening:
+            model.deleteLater()
             return
         self._first_person = first
         current = self.listener.currentText()
-        self._fill_listeners(names)
+        self._use_listeners(model, known)
         self.show_listener(current if current in self._known_names else first or (names[0] if names else ""))
 
-    def _fill_listeners(self, names: list[str]) -> None:
-        # One string list for the whole set (community data can bring hundreds of thousands of
-        # listeners): a single call, not an item per listener; the names come ready-made from
-        # the page computation, as reading them back from Qt took 40 ms at 360 K listeners.
+    def _use_listeners(self, model: QStringListModel, known: frozenset[str]) -> None:
+        old = self._listener_names
+        model.setParent(self)
         self.listener.blockSignals(True)
-        self._listener_names.setStringList(names)
-        self._known_names = frozenset(names)
+        self.listener.setModel(model)
+        self.listener.completer().setModel(model)
+        self.listener.setCurrentIndex(-1)
         self.listener.blockSignals(False)
+        self._listener_names, self._known_names = model, known
+        old.deleteLater()
 
     def _typed_listener(self) -> None:
         text = self.listener.currentText().strip()
@@ -726,6 +736,13 @@ class ForYouPage(ExplorePage):
     def copy(self) -> None:
         self.lists[self._export_key()].table.copy_to_clipboard()
         self.context.status.emit("Recommendations copied to the clipboard.")
+
+
+def _string_list_model(names: list[str]) -> QStringListModel:
+    """A model of ``names`` made on this (worker) thread and handed to the GUI thread, which adopts it."""
+    model = QStringListModel(names)
+    model.moveToThread(QCoreApplication.instance().thread())
+    return model
 
 
 def _shown(picks: list, columns: list, elsewhere: set[int] | None = None) -> _Shown:

@@ -23,11 +23,12 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+import numpy as np
 from PySide6.QtCore import QModelIndex, QStringListModel, QTimer, Qt, Signal
 from PySide6.QtWidgets import QCompleter, QLineEdit, QWidget
 
 from musicrec_gui.core.text import display_name
-from musicrec_gui.ui.widgets.search_key import search_key
+from musicrec_gui.ui.widgets.search_key import search_key, search_keys
 
 DEFAULT_LIMIT = 50
 BLOCK_KEYS = 4096          # keys per block: one block is searched in well under a millisecond
@@ -53,17 +54,16 @@ class SearchIndex:
 
     @classmethod
     def build(cls, names, popularity=None) -> SearchIndex:
-        """The index of ``names``; with ``popularity`` (e.g. listeners) popular names come first."""
-        names = [str(name) for name in names]
-        order = range(len(names))
-        if popularity is not None:
-            popularity = list(popularity)
-            order = sorted(order, key=lambda i: -popularity[i])   # stable: ties keep the given order
-        ordered = [names[i] for i in order]
-        keys = [search_key(name).replace(_SEPARATOR, "") for name in ordered]
-        exact: dict[str, int] = {}
-        for index, key in enumerate(keys):
-            exact.setdefault(key, index)
+        """The index of ``names``; with ``popularity`` (e.g. listeners) popular names come first.
+
+        Sorted as an array and keyed in blocks (``search_keys``): it runs beside the GUI thread,
+        and a Python call per name kept the interpreter busy ~0.6 s for 160 000 names."""
+        names = np.asarray(names, dtype=object)
+        if popularity is not None:   # stable: ties keep the given order
+            names = names[np.argsort(-np.asarray(popularity, dtype=np.float64), kind="stable")]
+        ordered = [name if isinstance(name, str) else str(name) for name in names.tolist()]
+        keys = search_keys(ordered)
+        exact = dict(zip(reversed(keys), range(len(keys) - 1, -1, -1)))   # the first (most popular) wins
         return cls(ordered, keys, exact, _blocks(keys))
 
     def search(self, text: str) -> Iterator[list[int]]:
@@ -105,11 +105,8 @@ def _blocks(keys: list[str]) -> list[_Block]:
     blocks = []
     for first in range(0, len(keys), BLOCK_KEYS):
         part = keys[first:first + BLOCK_KEYS]
-        starts, position = [], 0
-        for key in part:
-            starts.append(position)
-            position += len(key) + 1
-        blocks.append(_Block(first, _SEPARATOR.join(part), starts))
+        ends = np.cumsum(np.fromiter(map(len, part), dtype=np.int64, count=len(part)) + 1)
+        blocks.append(_Block(first, _SEPARATOR.join(part), [0, *(ends[:-1]).tolist()]))
     return blocks
 
 

@@ -29,9 +29,9 @@ from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QPoint, Qt,
 from PySide6.QtGui import QContextMenuEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QLineEdit, QTableView, QVBoxLayout, QWidget
 
-from musicrec_gui.core.text import count_text, display_name
+from musicrec_gui.core.text import count_text, display_name, display_names
 from musicrec_gui.ui.widgets.csv_export import safe_cell
-from musicrec_gui.ui.widgets.search_key import search_key
+from musicrec_gui.ui.widgets.search_key import search_key, search_keys
 from musicrec_gui.ui.widgets.text import secondary, tip_text
 
 KINDS = ("int", "float", "text", "bool")
@@ -71,9 +71,15 @@ def row_search_keys(frame: pd.DataFrame, columns: list[Column]) -> pd.Series:
 
     The separator is no letter, so a match cannot span two columns.
     """
-    keys = [[search_key(format_cell(v, "text")) for v in frame[c.key].to_numpy()]
-            for c in columns if c.kind == "text"]
+    keys = [search_keys(display_names(_texts(frame[c.key]))) for c in columns if c.kind == "text"]
+    if len(keys) == 1:
+        return pd.Series(keys[0], dtype=object)
     return pd.Series(["\x1f".join(parts) for parts in zip(*keys)] if keys else [""] * len(frame), dtype=object)
+
+
+def _texts(values: pd.Series) -> list[str]:
+    """The column's values as text, missing ones blank (``format_cell``'s text, before ``display_name``)."""
+    return values.astype(object).where(values.notna(), "").astype(str).tolist()
 
 
 def columns_of(columns: list[tuple[str, str, str] | Column]) -> list[Column]:
@@ -107,8 +113,7 @@ def _text_order(values: pd.Series, ascending: bool) -> np.ndarray:
     The keys are sorted as fixed-width strings, which numpy sorts without holding the GIL:
     sorting 160 000 Python strings held it ~150 ms, and the GUI thread waited that long."""
     blank = values.isna().to_numpy()
-    keys = values.map(lambda v: "" if pd.isna(v) else search_key(str(v))[:SORT_KEY_CHARS])
-    text = keys.to_numpy(dtype=f"U{SORT_KEY_CHARS}")
+    text = np.array([key[:SORT_KEY_CHARS] for key in search_keys(_texts(values))], dtype=f"U{SORT_KEY_CHARS}")
     if ascending:
         order = np.argsort(text, kind="stable")
     else:   # sorting the reversed keys and reversing back keeps ties in their first order
