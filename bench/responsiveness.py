@@ -51,6 +51,9 @@ SWITCH_PAGES = ("train", "similar", "for_you", "map", "artists")
 SETTLE_S = 0.3    # how long to keep watching after everything went quiet
 LIMIT_S = 600.0   # a 360K-size model takes a while to load on a busy machine
 KEY_MS = 80       # a fast typist: one key every 80 ms
+# Building the window happens before it is on screen: nobody sees a frozen window then, only a
+# later one (start-up time, bench/startup.py); it is printed apart from the gaps of a window on screen.
+BUILD = "build the window (not yet shown)"
 FRAME_MS = 16     # pan and scroll steps: one per screen refresh
 TYPED = "artist 01"   # matches many names of a synthetic 360K file, then fewer and fewer
 
@@ -181,7 +184,7 @@ def one_run(app: QApplication, collector: GuiThreadCollector, model_id: str,
     paint = FirstPaint()
     with tempfile.TemporaryDirectory() as folder:
         meter.start()
-        meter.phase("build the window")
+        meter.phase(BUILD)
         window = MainWindow(Store.open(), Settings.at(Path(folder) / "settings.ini"))
         window.installEventFilter(paint)
         window.resize(1200, 780)
@@ -229,6 +232,7 @@ def main() -> None:
     print(f"runtime: {runtime.describe()}")
     worst: dict[str, list[float]] = {}
     paints = []
+    on_screen: list[float] = []   # each run's worst gap once the window is shown
     for run in range(1, args.runs + 1):
         meter, first_paint = one_run(app, collector, model_id, args.switches)
         paints.append(first_paint)
@@ -237,10 +241,13 @@ def main() -> None:
         for phase in meter.phases:
             if phase.gaps_ms:
                 worst.setdefault(phase.name, []).append(phase.worst_ms)
-    print(f"\nmedian over {args.runs} runs: first paint {statistics.median(paints):.0f} ms after show()")
+        on_screen.append(max(phase.worst_ms for phase in meter.phases if phase.gaps_ms and phase.name != BUILD))
+    print(f"\nover {args.runs} runs: first paint {statistics.median(paints):.0f} ms after show() (median)")
+    print(f"  {'phase':<34} {'worst gap: median':>18} {'max':>8}")
     for name, values in worst.items():
-        print(f"  {name:<34} worst gap {statistics.median(values):7.1f} ms")
-    print(f"  {'overall worst gap':<34} {max(max(v) for v in worst.values()):7.1f} ms (target ≤ 100 ms)")
+        print(f"  {name:<34} {statistics.median(values):15.1f} ms {max(values):5.1f} ms")
+    print(f"  window on screen, worst gap of a run: median {statistics.median(on_screen):.1f} ms, "
+          f"max {max(on_screen):.1f} ms (target ≤ 100 ms)")
 
 
 if __name__ == "__main__":

@@ -16,7 +16,11 @@ from PySide6.QtGui import QColor, QIcon, QPainter, QPalette, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QApplication
 
-_SIZES = (16, 20, 24, 32, 48, 64, 128, 256)
+# Drawn at once for each state (Qt scales from the nearest); 48 and 64 serve 2× screens.  Buttons
+# never need more, and the large sizes cost most (a 256 px pixmap is 90 % of the drawing):
+# only the application icon has them.
+_SIZES = (16, 20, 24, 32, 48, 64)
+_APP_ICON_SIZES = (*_SIZES, 128, 256)
 _NAME_PROPERTY = "musicrec_icon"
 
 
@@ -50,17 +54,17 @@ def retheme(root: QObject) -> None:
 
 def app_icon() -> QIcon:
     """The application icon (fixed brand colours)."""
-    return _themed_icon("musicrec", "#000000", "#000000", "#000000")
+    return _themed_icon("musicrec", "#000000", "#000000", "#000000", _APP_ICON_SIZES)
 
 
 @cache
-def _themed_icon(name: str, normal: str, selected: str, disabled: str) -> QIcon:
+def _themed_icon(name: str, normal: str, selected: str, disabled: str, sizes: tuple[int, ...] = _SIZES) -> QIcon:
     source = svg_text(name)
     result = QIcon()
     for colour, mode in ((normal, QIcon.Mode.Normal), (selected, QIcon.Mode.Selected),
                          (disabled, QIcon.Mode.Disabled)):
         renderer = QSvgRenderer(QByteArray(source.replace("currentColor", colour).encode()))
-        for size in _SIZES:
+        for size in sizes:
             result.addPixmap(_render(renderer, size), mode)
     return result
 

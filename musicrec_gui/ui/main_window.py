@@ -177,6 +177,7 @@ class MainWindow(QMainWindow):
         context.page_requested.connect(self.show_page)
         context.similar_requested.connect(self.open_similar)
         context.log_requested.connect(self.open_log)
+        self.models.changed.connect(lambda model: QTimer.singleShot(0, self._build_pages_ahead) if model else None)
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
@@ -323,6 +324,13 @@ class MainWindow(QMainWindow):
                                 lambda token, report: with_listening(training.load_active(), store))
         job.succeeded.connect(lambda loaded: self._saved_model_loaded(job, loaded))
         return job
+
+    def _build_pages_ahead(self) -> None:
+        """Once there is a model, build the unbuilt exploring pages one per turn of the event loop."""
+        gates = [page for page in self.pages.values() if isinstance(page, ModelGate) and page.page is None]
+        if gates and self.models.model is not None:
+            gates[0].build_page()
+            QTimer.singleShot(0, self._build_pages_ahead)
 
     def _saved_model_loaded(self, job: Job, loaded: tuple) -> None:
         model = loaded[0]

@@ -75,7 +75,8 @@ def with_listening(loaded: tuple, store: Store) -> tuple:
 class ModelGate(QStackedWidget):
     """Shows ``placeholder`` until a model exists, then the real page.
 
-    The page is built the first time it is shown with a model (``factory()``), and
+    The page is built the first time it is shown with a model (``factory()``) or earlier through
+    ``build_page``, and
     ``set_model(model)`` is handed on only while it is on screen or when it comes on
     screen: a page nobody looks at costs nothing when a model loads.
     """
@@ -103,12 +104,17 @@ class ModelGate(QStackedWidget):
             self._hand_over()
         return self.page
 
-    def _hand_over(self) -> None:
-        model = self.models.model
+    def build_page(self) -> None:
+        """Build the page if it is not built yet, without handing it a model (the window does this
+        while idle, so that a first visit only draws the page: building one took up to 80 ms)."""
         if self.page is None:
             self.page = self.factory()
             wrap_tooltips(self.page)
             self.addWidget(self.page)
+
+    def _hand_over(self) -> None:
+        model = self.models.model
+        self.build_page()
         if model is not self._given:
             self._given = model
             self.page.set_model(model)

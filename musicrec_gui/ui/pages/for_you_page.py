@@ -145,7 +145,7 @@ class ForYouPage(ExplorePage):
         self.listener.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.listener.setMinimumContentsLength(16)
         self._listener_names = QStringListModel(self)
-        self._known_names: frozenset[str] = frozenset()   # the same names, for "is it one of them?"
+        self._names_listed: list[str] = []   # the same names, to check one is there
         self.listener.setModel(self._listener_names)
         self.listener.setToolTip("Whose recommendations: a person or any community listener (type to search)")
         # Community data brings thousands of listeners: type part of a name to find one.
@@ -351,24 +351,28 @@ class ForYouPage(ExplorePage):
         listening = self.listening
 
         def listeners():
-            # Everything the list needs is made here: at 359 K listeners filling a string
-            # model took 67 ms and the set of names 85 ms, too long for the GUI thread.
+            # The list's model is made here: at 359 K listeners filling it took 67 ms, too long
+            # for the GUI thread (a set of the names another 85 ms: the list is searched instead,
+            # ~5 ms, the few times a name must be checked).
             names = listening.choice_names()
-            return names, frozenset(names), _string_list_model(names), listening.first_person()
+            return names, _string_list_model(names), listening.first_person()
 
         self.compute("listeners", listeners, lambda found: self._listeners_read(listening, *found))
 
-    def _listeners_read(self, listening, names: list[str], known: frozenset[str], model: QStringListModel,
-                        first: str | None) -> None:
+    def _listeners_read(self, listening, names: list[str], model: QStringListModel, first: str | None) -> None:
         if listening is not self.listening:
             model.deleteLater()
             return
         self._first_person = first
         current = self.listener.currentText()
-        self._use_listeners(model, known)
-        self.show_listener(current if current in self._known_names else first or (names[0] if names else ""))
+        self._use_listeners(model)
+        self._names_listed = names
+        self.show_listener(current if self._is_listed(current) else first or (names[0] if names else ""))
 
-    def _use_listeners(self, model: QStringListModel, known: frozenset[str]) -> None:
+    def _is_listed(self, name: str) -> bool:
+        return bool(name) and name in self._names_listed
+
+    def _use_listeners(self, model: QStringListModel) -> None:
         old = self._listener_names
         model.setParent(self)
         self.listener.blockSignals(True)
@@ -376,16 +380,13 @@ class ForYouPage(ExplorePage):
         self.listener.completer().setModel(model)
         self.listener.setCurrentIndex(-1)
         self.listener.blockSignals(False)
-        self._listener_names, self._known_names = model, known
+        self._listener_names = model
         old.deleteLater()
 
     def _typed_listener(self) -> None:
         text = self.listener.currentText().strip()
-        if text and text not in self._known_names:
+        if text and not self._is_listed(text):
             self.show_listener(text)
-
-    def _names(self) -> list[str]:
-        return self._listener_names.stringList()
 
     def show_listener(self, name: str) -> None:
         """Recommend for ``name`` (a listener of the model or of the store)."""
