@@ -17,10 +17,10 @@ the benchmarks (and the frozen app through the app's entry point):
   running one to hand it over after ``SWITCH_INTERVAL_S`` (Python's default is
   5 ms).  The app's GUI thread takes the GIL for every Python callback Qt makes
   while painting, often hundreds per frame; with a page computation running
-  Python beside it, each one waited up to 5 ms and a first page visit froze the
-  window for 450 ms at Last.fm-360K size.  At 0.5 ms the same visit stayed under
-  100 ms (``bench/responsiveness.py``); a thread running alone is never
-  interrupted, so the CLI and the benchmarks lose nothing.
+  Python beside it, each one waited up to 5 ms: the Similar page's first visit
+  froze the window for 450 ms at Last.fm-360K size, and under 100 ms at 0.5 ms.
+  A thread running alone is never asked to hand the GIL over, so the CLI and
+  the benchmarks lose nothing.
 * threads — torch's own default (one per core) unless ``MUSICREC_THREADS`` or
   the caller says otherwise; the benchmarks pin 2 to match the reference runs.
 

@@ -218,8 +218,9 @@ def _read_npy(member, name: str, dtype: np.dtype, shape: tuple, nbytes: int, fol
     """One array from ``member``, read straight into its memory.  ``end`` is where the member ends
     when ``member`` is the whole file (an uncompressed member read in place), else None.
 
-    Read into place, 100 MB of embeddings take no interpreter lock: through ``zipfile`` and a
-    copy, the loading thread held it for 125 ms at a time, and the GUI thread waited."""
+    Read into place, 100 MB of embeddings are read without holding the interpreter lock: through
+    ``zipfile`` and a copy, the loading thread held it for 125 ms at a time and the GUI thread
+    waited.  (Read in place, the member's CRC is not checked: the file's sha256 was, before.)"""
     try:
         version = np.lib.format.read_magic(member)
         if version == (1, 0):

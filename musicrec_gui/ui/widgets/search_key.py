@@ -48,16 +48,6 @@ def search_keys(names: Sequence[str]) -> list[str]:
     return keys
 
 
-def _kept(points: np.ndarray) -> np.ndarray:
-    """Which code points are letters, digits or NUL (``str.isalnum``, asked once per distinct one)."""
-    ascii_ = points < 128
-    kept = np.zeros(points.size, dtype=bool)
-    kept[ascii_] = _ASCII_KEPT[points[ascii_]]
-    others, where = np.unique(points[~ascii_], return_inverse=True)
-    kept[~ascii_] = np.array([chr(code).isalnum() for code in others.tolist()], dtype=bool)[where]
-    return kept
-
-
 def _block_keys(block: Sequence[str]) -> list[str]:
     # Folding the joined block equals folding each name: translating and case folding go
     # character by character, and NFKD never moves a mark across the NUL between two names.
