@@ -46,6 +46,10 @@ class GuiThreadCollector(QObject):
         gc.freeze()
 
     def stop(self) -> None:
+        """Back to automatic collection, after collecting what is garbage now, here: left to the
+        next automatic collection, it could run inside a Qt object's destructor (a Python
+        callback there allocates), and destroying Qt objects from there deadlocked in Qt."""
         self._timer.stop()
         gc.unfreeze()
+        gc.collect()
         gc.enable()

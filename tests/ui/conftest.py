@@ -24,7 +24,7 @@ JOB_TIMEOUT_MS = 30_000
 @pytest.fixture(scope="session", autouse=True)
 def gc_on_gui_thread(qapp):
     """As in the app: the garbage collector runs on the GUI thread only (see gc_on_gui_thread)."""
-    collector = GuiThreadCollector()
+    collector = GuiThreadCollector(parent=qapp)   # as in the app; never destroyed inside a teardown
     yield
     collector.stop()
 
