@@ -229,6 +229,18 @@ class Store:
     def connection(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
         if conn is None:
+            conn = self._open()
+            self._local.conn = conn
+            with self._lock:
+                self._all_connections.append(conn)
+        return conn
+
+    def _open(self) -> sqlite3.Connection:
+        """A configured connection.  Two processes making a new store at once can find it busy
+        while the other writes its first page (SQLite answers at once, without waiting): retried
+        every ``LOCK_POLL_MS`` for up to ``lock_wait``, as writers are."""
+        deadline = time.monotonic() + self.lock_wait
+        while True:
             conn = None
             try:
                 # Each connection is used by its own thread only; check_same_thread is off so
@@ -240,14 +252,13 @@ class Store:
                 conn.execute("PRAGMA synchronous=NORMAL")
                 conn.execute("PRAGMA foreign_keys=ON")
                 conn.execute("PRAGMA cache_size=-65536")   # 64 MiB: big imports touch many index pages
+                return conn
             except sqlite3.Error as exc:
                 if conn is not None:
                     conn.close()
-                raise self.error(exc, "cannot open the store") from None
-            self._local.conn = conn
-            with self._lock:
-                self._all_connections.append(conn)
-        return conn
+                if not (_is_busy(exc) and time.monotonic() < deadline):
+                    raise self.error(exc, "cannot open the store") from None
+            time.sleep(LOCK_POLL_MS / 1000)
 
     def close(self) -> None:
         """Close every connection this store opened (call once, at shutdown)."""
