@@ -75,10 +75,10 @@ def with_listening(loaded: tuple, store: Store) -> tuple:
 class ModelGate(QStackedWidget):
     """Shows ``placeholder`` until a model exists, then the real page.
 
-    The page is built the first time it is shown with a model (``factory()``) or earlier through
-    ``build_page``, and
-    ``set_model(model)`` is handed on only while it is on screen or when it comes on
-    screen: a page nobody looks at costs nothing when a model loads.
+    The page is built the first time it is shown with a model (``factory()``), or earlier
+    through ``build_page`` while the app is idle.  ``set_model(model)`` is handed on only while
+    it is on screen or when it comes on screen: a page nobody looks at computes nothing when a
+    model loads.
     """
 
     def __init__(self, placeholder: QWidget, factory, models: ActiveModel, parent: QWidget | None = None) -> None:
